@@ -1,0 +1,26 @@
+#pragma once
+
+#include <QHash>
+#include <QString>
+
+/// OpenAI-compatible channel types, read from resources/providers/openai-compatible.json.
+/// Thread-safe after the first call (immutable).
+class ProviderPresets
+{
+public:
+    struct Preset
+    {
+        int type = 0;
+        QString name;
+        QString baseUrl;
+    };
+
+    static const ProviderPresets &instance();
+    /// Nullptr when \a type is not an OpenAI-compatible type.
+    const Preset *find(int type) const;
+    const QHash<int, Preset> &all() const { return m_presets; }
+
+private:
+    ProviderPresets();
+    QHash<int, Preset> m_presets;
+};

@@ -1,0 +1,31 @@
+#pragma once
+
+#include "model/channel.h"
+#include "model/logrecord.h"
+
+#include <QByteArray>
+#include <QHostAddress>
+#include <QString>
+
+/// Relay modes, with aiproxy's ids.
+enum class RelayMode { Unknown = 0, ChatCompletions = 1, Completions = 2, Embeddings = 3 };
+
+/// Everything a relay session needs to know about the request it serves.
+struct RelayContext
+{
+    QByteArray requestId;
+    qint64 requestAtMs = 0;
+    RelayMode mode = RelayMode::Unknown;
+    QString endpoint;
+    QString groupId;
+    qint64 tokenId = 0;
+    QString tokenName;
+    QString model;          ///< As the client named it (canonical spelling).
+    Channel channel;        ///< Copy: the snapshot may be replaced during the request.
+    bool stream = false;
+    bool clientWantsUsage = false; ///< stream_options.include_usage as the client sent it.
+    qint64 estimatedPromptTokens = 0;
+    QString clientIp;
+    QString user;
+    QJsonObject metadata;
+};

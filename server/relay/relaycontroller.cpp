@@ -1,0 +1,278 @@
+#include "relaycontroller.h"
+
+#include "config/gatewayconfig.h"
+#include "gateway/configsnapshot.h"
+#include "gateway/providerpresets.h"
+#include "http/httpexchange.h"
+#include "http/router.h"
+#include "openaierror.h"
+#include "relaysession.h"
+#include "storage/logwriter.h"
+#include "upstream/curlmulti.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QRandomGenerator>
+
+RelayController::RelayController(const GatewayConfig &config, SnapshotStore *snapshots, LogWriter *logs,
+                                 CurlMulti *curl, QObject *parent)
+    : QObject(parent)
+    , m_config(config)
+    , m_snapshots(snapshots)
+    , m_logs(logs)
+    , m_curl(curl)
+{
+}
+
+void RelayController::registerRoutes(Router &router)
+{
+    router.add("GET", QStringLiteral("/v1/models"), [this](HttpRequest &r, HttpExchange *e) { handleModels(r, e); });
+    router.add("GET", QStringLiteral("/v1/models/{*model}"), [this](HttpRequest &r, HttpExchange *e) { handleModel(r, e); });
+    router.add("POST", QStringLiteral("/v1/chat/completions"), [this](HttpRequest &r, HttpExchange *e) {
+        handleRelay(r, e, RelayMode::ChatCompletions, "/chat/completions");
+    });
+    router.add("POST", QStringLiteral("/v1/completions"), [this](HttpRequest &r, HttpExchange *e) {
+        handleRelay(r, e, RelayMode::Completions, "/completions");
+    });
+    router.add("POST", QStringLiteral("/v1/embeddings"), [this](HttpRequest &r, HttpExchange *e) {
+        handleRelay(r, e, RelayMode::Embeddings, "/embeddings");
+    });
+    router.add("POST", QStringLiteral("/v1/engines/{model}/embeddings"), [this](HttpRequest &r, HttpExchange *e) {
+        handleRelay(r, e, RelayMode::Embeddings, "/embeddings");
+    });
+}
+
+void RelayController::replyError(HttpExchange *exchange, int status, const QString &message,
+                                 const QString &type, const QString &code)
+{
+    exchange->send(status, "application/json",
+                   OpenAIError::body(message, type, code, exchange->requestId()));
+}
+
+bool RelayController::authenticate(const HttpRequest &request, HttpExchange *exchange, Caller *caller)
+{
+    QByteArray credential = request.header("authorization");
+    if (credential.isEmpty())
+        credential = request.header("x-api-key");
+    if (credential.isEmpty()) {
+        replyError(exchange, 401, QStringLiteral("no API key provided: send it as 'Authorization: Bearer <key>'"),
+                   QStringLiteral("invalid_request_error"), QStringLiteral("invalid_api_key"));
+        return false;
+    }
+    caller->snapshot = m_snapshots->current();
+    caller->token = caller->snapshot->tokenByKey(Token::normalizeKey(QString::fromUtf8(credential)));
+    if (!caller->token) {
+        replyError(exchange, 401, QStringLiteral("invalid API key"), QStringLiteral("invalid_request_error"),
+                   QStringLiteral("invalid_api_key"));
+        return false;
+    }
+    if (caller->token->status != Token::Enabled) {
+        replyError(exchange, 401, QStringLiteral("API key is disabled"), QStringLiteral("invalid_request_error"),
+                   QStringLiteral("api_key_disabled"));
+        return false;
+    }
+    caller->group = caller->snapshot->group(caller->token->groupId);
+    if (!caller->group || !caller->group->isUsable()) {
+        replyError(exchange, 403, QStringLiteral("the group of this API key is disabled"),
+                   QStringLiteral("invalid_request_error"), QStringLiteral("group_disabled"));
+        return false;
+    }
+    if (!caller->token->subnets.isEmpty()) {
+        bool allowed = false;
+        for (const QString &subnet : caller->token->subnets)
+            allowed = allowed || request.remoteAddress.isInSubnet(QHostAddress::parseSubnet(subnet));
+        if (!allowed) {
+            replyError(exchange, 403, QStringLiteral("API key is not allowed from this address"),
+                       QStringLiteral("invalid_request_error"), QStringLiteral("ip_not_allowed"));
+            return false;
+        }
+    }
+    return true;
+}
+
+void RelayController::handleModels(HttpRequest &request, HttpExchange *exchange)
+{
+    Caller caller;
+    if (!authenticate(request, exchange, &caller))
+        return;
+    QJsonArray data;
+    for (const QString &model : caller.snapshot->modelsFor(*caller.token, *caller.group)) {
+        const ModelConfig config = caller.snapshot->modelConfigs.value(model);
+        data.append(QJsonObject{{QStringLiteral("id"), model},
+                                {QStringLiteral("object"), QStringLiteral("model")},
+                                {QStringLiteral("created"), config.createdAt / 1000},
+                                {QStringLiteral("owned_by"), config.owner.isEmpty() ? QStringLiteral("aiproxy") : config.owner}});
+    }
+    exchange->send(200, "application/json",
+                   QJsonDocument(QJsonObject{{QStringLiteral("object"), QStringLiteral("list")},
+                                             {QStringLiteral("data"), data}})
+                       .toJson(QJsonDocument::Compact));
+}
+
+void RelayController::handleModel(HttpRequest &request, HttpExchange *exchange)
+{
+    Caller caller;
+    if (!authenticate(request, exchange, &caller))
+        return;
+    const QString wanted = request.param(QStringLiteral("model"));
+    for (const QString &model : caller.snapshot->modelsFor(*caller.token, *caller.group)) {
+        if (model.compare(wanted, Qt::CaseInsensitive) != 0)
+            continue;
+        const ModelConfig config = caller.snapshot->modelConfigs.value(model);
+        exchange->send(200, "application/json",
+                       QJsonDocument(QJsonObject{{QStringLiteral("id"), model},
+                                                 {QStringLiteral("object"), QStringLiteral("model")},
+                                                 {QStringLiteral("created"), config.createdAt / 1000},
+                                                 {QStringLiteral("owned_by"), config.owner.isEmpty() ? QStringLiteral("aiproxy") : config.owner}})
+                           .toJson(QJsonDocument::Compact));
+        return;
+    }
+    replyError(exchange, 404, QStringLiteral("The model '%1' does not exist").arg(wanted),
+               QStringLiteral("invalid_request_error"), QStringLiteral("model_not_found"));
+}
+
+const Channel *RelayController::pickChannel(const QList<const Channel *> &candidates, quint32 random)
+{
+    if (candidates.isEmpty())
+        return nullptr;
+    quint64 total = 0;
+    for (const Channel *channel : candidates)
+        total += quint64(channel->priority > 0 ? channel->priority : 10);
+    quint64 point = random % total;
+    for (const Channel *channel : candidates) {
+        const quint64 weight = quint64(channel->priority > 0 ? channel->priority : 10);
+        if (point < weight)
+            return channel;
+        point -= weight;
+    }
+    return candidates.last();
+}
+
+qint64 RelayController::estimatePromptTokens(const QJsonObject &body)
+{
+    qint64 chars = 0;
+    qint64 messages = 0;
+    const auto addContent = [&chars](const QJsonValue &content) {
+        if (content.isString()) {
+            chars += content.toString().size();
+        } else if (content.isArray()) {
+            for (const QJsonValue &part : content.toArray())
+                chars += part.toObject().value(QStringLiteral("text")).toString().size();
+        }
+    };
+    for (const QJsonValue &message : body.value(QStringLiteral("messages")).toArray()) {
+        ++messages;
+        addContent(message.toObject().value(QStringLiteral("content")));
+    }
+    for (const char *field : {"prompt", "input"}) {
+        const QJsonValue value = body.value(QLatin1String(field));
+        if (value.isString())
+            chars += value.toString().size();
+        else if (value.isArray())
+            for (const QJsonValue &item : value.toArray())
+                chars += item.toString().size();
+    }
+    return (chars + 3) / 4 + (messages > 0 ? messages * 3 + 3 : 0);
+}
+
+void RelayController::handleRelay(HttpRequest &request, HttpExchange *exchange, RelayMode mode,
+                                  const char *upstreamPath)
+{
+    const qint64 requestAt = QDateTime::currentMSecsSinceEpoch();
+    if (m_config.disableServe) {
+        replyError(exchange, 503, QStringLiteral("the relay is disabled on this gateway (DISABLE_SERVE)"),
+                   QStringLiteral("server_error"), QStringLiteral("service_disabled"));
+        return;
+    }
+    Caller caller;
+    if (!authenticate(request, exchange, &caller))
+        return;
+
+    QJsonParseError parseError{};
+    const QJsonDocument document = QJsonDocument::fromJson(request.body, &parseError);
+    if (parseError.error != QJsonParseError::NoError || !document.isObject()) {
+        replyError(exchange, 400,
+                   QStringLiteral("request body is not a JSON object: %1").arg(parseError.errorString()),
+                   QStringLiteral("invalid_request_error"), QStringLiteral("invalid_json"));
+        return;
+    }
+    QJsonObject body = document.object();
+    QString requestedModel = body.value(QStringLiteral("model")).toString();
+    if (requestedModel.isEmpty())
+        requestedModel = request.param(QStringLiteral("model"));
+    if (requestedModel.isEmpty()) {
+        replyError(exchange, 400, QStringLiteral("'model' is required"), QStringLiteral("invalid_request_error"),
+                   QStringLiteral("missing_model"));
+        return;
+    }
+    const QString model = caller.snapshot->canonicalModel(requestedModel);
+    const bool tokenAllows = caller.token->models.isEmpty()
+                             || caller.token->models.contains(model, Qt::CaseInsensitive);
+    const QList<const Channel *> candidates =
+        tokenAllows ? caller.snapshot->channelsFor(model, caller.group->effectiveSets()) : QList<const Channel *>{};
+    const Channel *channel = pickChannel(candidates, QRandomGenerator::global()->generate());
+    if (!channel) {
+        replyError(exchange, 404,
+                   QStringLiteral("The model '%1' does not exist or you do not have access to it").arg(requestedModel),
+                   QStringLiteral("invalid_request_error"), QStringLiteral("model_not_found"));
+        return;
+    }
+
+    RelayContext context;
+    context.requestId = exchange->requestId();
+    context.requestAtMs = requestAt;
+    context.mode = mode;
+    context.endpoint = request.path;
+    context.groupId = caller.group->id;
+    context.tokenId = caller.token->id;
+    context.tokenName = caller.token->name;
+    context.model = model;
+    context.channel = *channel;
+    context.clientIp = request.remoteAddress.toString();
+    context.user = body.value(QStringLiteral("user")).toString();
+    if (body.value(QStringLiteral("metadata")).isObject())
+        context.metadata = body.value(QStringLiteral("metadata")).toObject();
+    context.stream = mode != RelayMode::Embeddings && body.value(QStringLiteral("stream")).toBool();
+    context.estimatedPromptTokens = estimatePromptTokens(body);
+
+    // Rewrite the body only when something must change; otherwise the client's bytes go as sent.
+    bool rewrite = false;
+    const QString upstreamModel = channel->mappedModel(model);
+    if (upstreamModel != requestedModel) {
+        body.insert(QStringLiteral("model"), upstreamModel);
+        rewrite = true;
+    }
+    if (context.stream) {
+        QJsonObject streamOptions = body.value(QStringLiteral("stream_options")).toObject();
+        context.clientWantsUsage = streamOptions.value(QStringLiteral("include_usage")).toBool();
+        if (!context.clientWantsUsage) {
+            streamOptions.insert(QStringLiteral("include_usage"), true);
+            body.insert(QStringLiteral("stream_options"), streamOptions);
+            rewrite = true;
+        }
+    }
+
+    UpstreamRequest upstream;
+    QString baseUrl = channel->baseUrl;
+    if (baseUrl.isEmpty())
+        baseUrl = ProviderPresets::instance().find(channel->type)->baseUrl;
+    while (baseUrl.endsWith(QLatin1Char('/')))
+        baseUrl.chop(1);
+    upstream.url = baseUrl.toUtf8() + upstreamPath;
+    upstream.body = rewrite ? QJsonDocument(body).toJson(QJsonDocument::Compact) : request.body;
+    upstream.headers = {"Content-Type: application/json",
+                        "Authorization: Bearer " + channel->key.toUtf8(),
+                        context.stream ? QByteArray("Accept: text/event-stream") : QByteArray("Accept: application/json")};
+    upstream.connectTimeoutMs = m_config.upstreamConnectTimeoutSec * 1000;
+    upstream.proxy = channel->proxyUrl.toUtf8();
+    upstream.skipTlsVerify = channel->skipTlsVerify;
+
+    UpstreamCall *call = m_curl->start(std::move(upstream));
+    if (!call) {
+        replyError(exchange, 502, QStringLiteral("could not start the upstream request"),
+                   QStringLiteral("upstream_error"), QStringLiteral("upstream_unreachable"));
+        return;
+    }
+    new RelaySession(std::move(context), exchange, call, m_logs, this);
+}

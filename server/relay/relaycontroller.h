@@ -1,0 +1,53 @@
+#pragma once
+
+#include "relaycontext.h"
+
+#include <QObject>
+
+class CurlMulti;
+class HttpExchange;
+class LogWriter;
+class Router;
+class SnapshotStore;
+struct GatewayConfig;
+struct HttpRequest;
+struct ConfigSnapshot;
+struct Token;
+struct Group;
+
+/// The OpenAI-compatible relay endpoints of one worker thread: authenticates the token from
+/// the in-memory snapshot, checks the model, picks a channel and starts a RelaySession.
+class RelayController : public QObject
+{
+    Q_OBJECT
+public:
+    RelayController(const GatewayConfig &config, SnapshotStore *snapshots, LogWriter *logs,
+                    CurlMulti *curl, QObject *parent = nullptr);
+
+    void registerRoutes(Router &router);
+
+    /// Picks a channel: weighted random by priority (0 counts as 10). Nullptr for an empty list.
+    static const Channel *pickChannel(const QList<const Channel *> &candidates, quint32 random);
+    /// Rough prompt size in tokens: 4 characters a token, plus 3 per message.
+    static qint64 estimatePromptTokens(const QJsonObject &body);
+
+private:
+    struct Caller
+    {
+        std::shared_ptr<const ConfigSnapshot> snapshot;
+        const Token *token = nullptr;
+        const Group *group = nullptr;
+    };
+    /// Authenticates the request; on failure answers it and returns false.
+    bool authenticate(const HttpRequest &request, HttpExchange *exchange, Caller *caller);
+    void handleModels(HttpRequest &request, HttpExchange *exchange);
+    void handleModel(HttpRequest &request, HttpExchange *exchange);
+    void handleRelay(HttpRequest &request, HttpExchange *exchange, RelayMode mode, const char *upstreamPath);
+    void replyError(HttpExchange *exchange, int status, const QString &message, const QString &type,
+                    const QString &code);
+
+    const GatewayConfig &m_config;
+    SnapshotStore *m_snapshots;
+    LogWriter *m_logs;
+    CurlMulti *m_curl;
+};

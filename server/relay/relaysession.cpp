@@ -1,0 +1,269 @@
+#include "relaysession.h"
+
+#include "http/httpexchange.h"
+#include "openaierror.h"
+#include "storage/logwriter.h"
+#include "upstream/upstreamcall.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
+
+#include <atomic>
+
+namespace {
+
+constexpr qint64 kMaxBufferedBody = 64ll * 1024 * 1024;
+constexpr qint64 kPauseAbove = 1024 * 1024;
+std::atomic<int> g_live{0};
+
+qint64 textLength(const QJsonValue &value)
+{
+    return value.isString() ? value.toString().size() : 0;
+}
+
+} // namespace
+
+RelaySession::RelaySession(RelayContext context, HttpExchange *exchange, UpstreamCall *call,
+                           LogWriter *logs, QObject *parent)
+    : QObject(parent)
+    , m_context(std::move(context))
+    , m_exchange(exchange)
+    , m_call(call)
+    , m_logs(logs)
+{
+    g_live.fetch_add(1);
+    call->setParent(this);
+    connect(call, &UpstreamCall::headersReceived, this, &RelaySession::onHeaders);
+    connect(call, &UpstreamCall::dataReceived, this, &RelaySession::onData);
+    connect(call, &UpstreamCall::finished, this, &RelaySession::onFinished);
+    connect(exchange, &HttpExchange::clientGone, this, &RelaySession::onClientGone);
+    connect(exchange, &HttpExchange::drained, this, [this] {
+        if (m_call)
+            m_call->resume();
+    });
+}
+
+RelaySession::~RelaySession()
+{
+    g_live.fetch_sub(1);
+}
+
+int RelaySession::liveCount()
+{
+    return g_live.load();
+}
+
+void RelaySession::onHeaders(int status)
+{
+    m_upstreamStatus = status;
+    m_upstreamId = QString::fromUtf8(m_call->responseHeader("x-request-id"));
+    const QByteArray contentType = m_call->responseHeader("content-type");
+    if (status >= 200 && status < 300 && m_context.stream && contentType.contains("text/event-stream")) {
+        m_streaming = true;
+        if (m_exchange)
+            m_exchange->beginStream(200, "text/event-stream; charset=utf-8",
+                                    {{"Cache-Control", "no-cache"}, {"X-Accel-Buffering", "no"}});
+    }
+}
+
+void RelaySession::onData(const QByteArray &data)
+{
+    if (m_done)
+        return;
+    if (m_streaming) {
+        forwardEvents(m_parser.feed(data));
+        if (m_exchange && m_exchange->pendingBytes() > kPauseAbove)
+            m_call->pause();
+        return;
+    }
+    if (m_body.size() + data.size() > kMaxBufferedBody) {
+        m_call->abort();
+        finishWithError(502, OpenAIError::body(QStringLiteral("upstream response is too large"),
+                                               QStringLiteral("upstream_error"), QStringLiteral("response_too_large"),
+                                               m_context.requestId),
+                        QStringLiteral("upstream response is too large"));
+        return;
+    }
+    m_body += data;
+}
+
+void RelaySession::inspectEvent(const SseParser::Event &event, bool *forward)
+{
+    *forward = true;
+    if (event.data.isEmpty() || event.data == "[DONE]")
+        return;
+    const QJsonObject chunk = QJsonDocument::fromJson(event.data).object();
+    if (chunk.isEmpty())
+        return;
+    if (m_upstreamId.isEmpty())
+        m_upstreamId = chunk.value(QStringLiteral("id")).toString();
+    const QJsonValue errorValue = chunk.value(QStringLiteral("error"));
+    if (errorValue.isObject())
+        m_streamError = errorValue.toObject().value(QStringLiteral("message")).toString();
+    const QJsonArray choices = chunk.value(QStringLiteral("choices")).toArray();
+    for (const QJsonValue &choiceValue : choices) {
+        const QJsonObject choice = choiceValue.toObject();
+        const QJsonObject delta = choice.value(QStringLiteral("delta")).toObject();
+        m_deliveredTextChars += textLength(delta.value(QStringLiteral("content")))
+                                + textLength(delta.value(QStringLiteral("reasoning_content")))
+                                + textLength(choice.value(QStringLiteral("text")));
+        const QJsonArray toolCalls = delta.value(QStringLiteral("tool_calls")).toArray();
+        for (const QJsonValue &toolCall : toolCalls)
+            m_deliveredTextChars += textLength(toolCall.toObject()
+                                                   .value(QStringLiteral("function"))
+                                                   .toObject()
+                                                   .value(QStringLiteral("arguments")));
+    }
+    const QJsonValue usage = chunk.value(QStringLiteral("usage"));
+    if (usage.isObject()) {
+        // The terminal usage chunk is the authority for the whole request.
+        m_usage = Usage::fromOpenAI(usage.toObject());
+        m_usageFromUpstream = true;
+        if (choices.isEmpty() && !m_context.clientWantsUsage)
+            *forward = false; // The gateway asked for it; the client did not.
+    }
+}
+
+void RelaySession::forwardEvents(const QList<SseParser::Event> &events)
+{
+    if (events.isEmpty())
+        return;
+    QByteArray out;
+    for (const SseParser::Event &event : events) {
+        bool forward = true;
+        inspectEvent(event, &forward);
+        if (forward)
+            out += event.raw;
+    }
+    if (m_exchange && !out.isEmpty())
+        m_exchange->writeChunk(out);
+}
+
+void RelaySession::onFinished(int curlCode, const QString &error)
+{
+    if (m_done)
+        return;
+    if (m_streaming) {
+        forwardEvents(m_parser.finish());
+        QString errorText = m_streamError;
+        if (curlCode != 0) {
+            errorText = QStringLiteral("upstream stream failed: %1").arg(error);
+            if (m_exchange)
+                m_exchange->writeChunk(OpenAIError::streamEvent(errorText, QStringLiteral("upstream_error"),
+                                                                m_context.requestId));
+        }
+        if (m_exchange)
+            m_exchange->endStream();
+        complete(curlCode != 0 ? 502 : 200, errorText);
+        return;
+    }
+    if (curlCode != 0) {
+        const bool timeout = error.contains(QLatin1String("timed out"), Qt::CaseInsensitive);
+        const QString message = QStringLiteral("upstream request failed: %1").arg(error);
+        finishWithError(timeout ? 504 : 502,
+                        OpenAIError::body(message, QStringLiteral("upstream_error"),
+                                          timeout ? QStringLiteral("upstream_timeout")
+                                                  : QStringLiteral("upstream_unreachable"),
+                                          m_context.requestId),
+                        message);
+        return;
+    }
+    if (m_upstreamStatus < 200 || m_upstreamStatus >= 300) {
+        const OpenAIError::Mapped mapped = OpenAIError::mapUpstream(m_upstreamStatus, m_body, m_context.requestId);
+        const QJsonObject error = QJsonDocument::fromJson(mapped.body).object().value(QStringLiteral("error")).toObject();
+        finishWithError(mapped.status, mapped.body, error.value(QStringLiteral("message")).toString());
+        return;
+    }
+    const QJsonObject response = QJsonDocument::fromJson(m_body).object();
+    if (response.value(QStringLiteral("usage")).isObject()) {
+        m_usage = Usage::fromOpenAI(response.value(QStringLiteral("usage")).toObject());
+        m_usageFromUpstream = true;
+    } else {
+        const QJsonArray choices = response.value(QStringLiteral("choices")).toArray();
+        for (const QJsonValue &choice : choices) {
+            m_deliveredTextChars += textLength(choice.toObject().value(QStringLiteral("message")).toObject().value(QStringLiteral("content")))
+                                    + textLength(choice.toObject().value(QStringLiteral("text")));
+        }
+    }
+    if (m_upstreamId.isEmpty())
+        m_upstreamId = response.value(QStringLiteral("id")).toString();
+    QByteArray contentType = m_call->responseHeader("content-type");
+    if (contentType.isEmpty())
+        contentType = "application/json";
+    if (m_exchange)
+        m_exchange->send(m_upstreamStatus, contentType, m_body);
+    complete(m_upstreamStatus, QString());
+}
+
+void RelaySession::finishWithError(int status, const QByteArray &body, const QString &logMessage)
+{
+    if (m_exchange) {
+        if (m_streaming) {
+            m_exchange->writeChunk(OpenAIError::streamEvent(logMessage, QStringLiteral("upstream_error"),
+                                                            m_context.requestId));
+            m_exchange->endStream();
+        } else {
+            m_exchange->send(status, "application/json", body);
+        }
+    }
+    complete(status, logMessage);
+}
+
+void RelaySession::onClientGone()
+{
+    if (m_done)
+        return;
+    if (m_call)
+        m_call->abort();
+    if (m_exchange)
+        m_exchange->abandon();
+    complete(499, QStringLiteral("client disconnected"));
+}
+
+void RelaySession::complete(int status, const QString &errorText)
+{
+    if (m_done)
+        return;
+    m_done = true;
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    LogRecord record;
+    record.requestId = QString::fromLatin1(m_context.requestId);
+    record.requestAt = m_context.requestAtMs;
+    record.createdAt = now;
+    record.latencyMs = now - m_context.requestAtMs;
+    if (m_exchange && m_exchange->firstByteAtUs() > 0)
+        record.ttfbMs = qMax<qint64>(0, m_exchange->firstByteAtUs() / 1000 - m_context.requestAtMs);
+    record.groupId = m_context.groupId;
+    record.tokenId = m_context.tokenId;
+    record.tokenName = m_context.tokenName;
+    record.channelId = m_context.channel.id;
+    record.model = m_context.model;
+    record.mode = int(m_context.mode);
+    record.endpoint = m_context.endpoint;
+    record.stream = m_context.stream;
+    record.code = status;
+    record.content = errorText;
+    record.ip = m_context.clientIp;
+    record.upstreamId = m_upstreamId;
+    record.user = m_context.user;
+    record.metadata = m_context.metadata;
+    if (m_usageFromUpstream) {
+        record.usage = m_usage;
+        record.usageSource = QStringLiteral("upstream");
+    } else if (m_deliveredTextChars > 0 || (status >= 200 && status < 300)) {
+        // Billing policy: what was delivered is what is counted (estimate: 4 chars a token).
+        record.usage.inputTokens = m_context.estimatedPromptTokens;
+        record.usage.outputTokens = (m_deliveredTextChars + 3) / 4;
+        record.usage.totalTokens = record.usage.inputTokens + record.usage.outputTokens;
+        record.usageSource = QStringLiteral("estimated");
+    }
+    if (m_logs)
+        m_logs->enqueue(std::move(record));
+    if (m_call) {
+        m_call->abort();
+        m_call->deleteLater();
+        m_call = nullptr;
+    }
+    deleteLater();
+}

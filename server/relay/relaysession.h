@@ -1,0 +1,55 @@
+#pragma once
+
+#include "relaycontext.h"
+#include "sseparser.h"
+
+#include <QObject>
+#include <QPointer>
+
+class HttpExchange;
+class LogWriter;
+class UpstreamCall;
+
+/// Proxies one request to its upstream and the answer back, then writes its log row.
+///
+/// Streams are forwarded event by event as they arrive (one chunk per upstream read,
+/// flushed), never accumulated: memory per stream is the current partial event plus the
+/// socket buffers. The upstream is paused while the client's socket has more than 1 MiB
+/// unsent. A client disconnect aborts the upstream at once.
+/// Lives in the worker thread; deletes itself when done.
+class RelaySession : public QObject
+{
+    Q_OBJECT
+public:
+    RelaySession(RelayContext context, HttpExchange *exchange, UpstreamCall *call, LogWriter *logs,
+                 QObject *parent = nullptr);
+    ~RelaySession() override;
+
+    /// Counts live sessions of all threads (for draining on shutdown).
+    static int liveCount();
+
+private:
+    void onHeaders(int status);
+    void onData(const QByteArray &data);
+    void onFinished(int curlCode, const QString &error);
+    void onClientGone();
+    void forwardEvents(const QList<SseParser::Event> &events);
+    void inspectEvent(const SseParser::Event &event, bool *forward);
+    void finishWithError(int status, const QByteArray &body, const QString &logMessage);
+    void complete(int status, const QString &errorText);
+
+    RelayContext m_context;
+    QPointer<HttpExchange> m_exchange;
+    UpstreamCall *m_call;
+    LogWriter *m_logs;
+    SseParser m_parser;
+    int m_upstreamStatus = 0;
+    bool m_streaming = false;   ///< Response is being forwarded as SSE.
+    bool m_done = false;
+    QByteArray m_body;          ///< Non-streamed response or error body (bounded).
+    Usage m_usage;
+    bool m_usageFromUpstream = false;
+    qint64 m_deliveredTextChars = 0;
+    QString m_upstreamId;
+    QString m_streamError;
+};

@@ -1,0 +1,164 @@
+#include "logwriter.h"
+
+#include "database.h"
+#include "model/jsonfields.h"
+
+#include <QDebug>
+#include <QSqlError>
+#include <QSqlQuery>
+
+namespace {
+
+constexpr const char *kColumns[] = {
+    "request_id",  "request_at",   "created_at",   "ttfb_ms",      "latency_ms",
+    "group_id",    "token_id",     "token_name",   "channel_id",   "model",
+    "mode",        "endpoint",     "stream",       "code",         "content",
+    "ip",          "retry_times",  "input_tokens", "output_tokens", "total_tokens",
+    "cached_tokens", "cache_creation_tokens", "reasoning_tokens", "usage_source",
+    "upstream_id", "end_user",     "metadata"};
+constexpr int kColumnCount = int(std::size(kColumns));
+// SQLite's historical bound-parameter limit is 999; stay below it.
+constexpr int kRowsPerStatement = 999 / kColumnCount;
+
+} // namespace
+
+LogWriter::LogWriter(Database *database, int flushIntervalMs, int batchSize, int maxPending)
+    : m_database(database)
+    , m_flushIntervalMs(flushIntervalMs)
+    , m_batchSize(batchSize)
+    , m_maxPending(maxPending)
+{
+    m_thread.setObjectName(QStringLiteral("aiproxy-logwriter"));
+}
+
+LogWriter::~LogWriter()
+{
+    stop();
+}
+
+void LogWriter::start()
+{
+    moveToThread(&m_thread);
+    m_thread.start();
+    QMetaObject::invokeMethod(this, [this] {
+        m_timer = new QTimer(this);
+        m_timer->setInterval(m_flushIntervalMs);
+        connect(m_timer, &QTimer::timeout, this, &LogWriter::flush);
+        m_timer->start();
+    }, Qt::BlockingQueuedConnection);
+}
+
+void LogWriter::stop()
+{
+    if (!m_thread.isRunning())
+        return;
+    QMetaObject::invokeMethod(this, [this] {
+        flush();
+        delete m_timer;
+        m_timer = nullptr;
+        moveToThread(nullptr);
+        m_thread.quit();
+    }, Qt::BlockingQueuedConnection);
+    m_thread.wait();
+}
+
+void LogWriter::enqueue(LogRecord record)
+{
+    bool schedule = false;
+    {
+        QMutexLocker lock(&m_mutex);
+        if (int(m_pending.size()) >= m_maxPending) {
+            m_dropped.fetch_add(1);
+            return;
+        }
+        m_pending.push_back(std::move(record));
+        schedule = int(m_pending.size()) >= m_batchSize && !m_flushScheduled.exchange(true);
+    }
+    if (schedule)
+        QMetaObject::invokeMethod(this, &LogWriter::flush, Qt::QueuedConnection);
+}
+
+void LogWriter::flushNow()
+{
+    if (!m_thread.isRunning())
+        return;
+    QMetaObject::invokeMethod(this, &LogWriter::flush, Qt::BlockingQueuedConnection);
+}
+
+void LogWriter::flush()
+{
+    std::vector<LogRecord> rows;
+    {
+        QMutexLocker lock(&m_mutex);
+        rows.swap(m_pending);
+        m_flushScheduled = false;
+    }
+    if (rows.empty())
+        return;
+    QSqlDatabase db = m_database->connection();
+    db.transaction();
+    bool ok = true;
+    for (size_t begin = 0; begin < rows.size() && ok; begin += kRowsPerStatement)
+        ok = insertBatch(rows, begin, std::min(rows.size(), begin + kRowsPerStatement));
+    if (ok && db.commit()) {
+        m_written.fetch_add(qint64(rows.size()));
+    } else {
+        db.rollback();
+        m_failed.fetch_add(qint64(rows.size()));
+        qWarning().noquote() << "log writer: dropped" << rows.size()
+                             << "rows:" << db.lastError().text();
+    }
+}
+
+bool LogWriter::insertBatch(const std::vector<LogRecord> &rows, size_t begin, size_t end)
+{
+    QString sql = QStringLiteral("INSERT INTO logs (");
+    for (int c = 0; c < kColumnCount; ++c)
+        sql += (c ? QStringLiteral(",") : QString()) + QLatin1String(kColumns[c]);
+    sql += QStringLiteral(") VALUES ");
+    const QString tuple =
+        QLatin1Char('(') + QStringList(kColumnCount, QStringLiteral("?")).join(QLatin1Char(',')) + QLatin1Char(')');
+    for (size_t i = begin; i < end; ++i)
+        sql += (i > begin ? QStringLiteral(",") : QString()) + tuple;
+
+    QSqlQuery query(m_database->connection());
+    if (!query.prepare(sql)) {
+        qWarning().noquote() << "log writer: prepare failed:" << query.lastError().text();
+        return false;
+    }
+    for (size_t i = begin; i < end; ++i) {
+        const LogRecord &r = rows[i];
+        query.addBindValue(r.requestId);
+        query.addBindValue(r.requestAt);
+        query.addBindValue(r.createdAt);
+        query.addBindValue(r.ttfbMs);
+        query.addBindValue(r.latencyMs);
+        query.addBindValue(r.groupId);
+        query.addBindValue(r.tokenId);
+        query.addBindValue(r.tokenName);
+        query.addBindValue(r.channelId);
+        query.addBindValue(r.model);
+        query.addBindValue(r.mode);
+        query.addBindValue(r.endpoint);
+        query.addBindValue(r.stream ? 1 : 0);
+        query.addBindValue(r.code);
+        query.addBindValue(r.content);
+        query.addBindValue(r.ip);
+        query.addBindValue(r.retryTimes);
+        query.addBindValue(r.usage.inputTokens);
+        query.addBindValue(r.usage.outputTokens);
+        query.addBindValue(r.usage.totalTokens);
+        query.addBindValue(r.usage.cachedTokens);
+        query.addBindValue(r.usage.cacheCreationTokens);
+        query.addBindValue(r.usage.reasoningTokens);
+        query.addBindValue(r.usageSource);
+        query.addBindValue(r.upstreamId);
+        query.addBindValue(r.user);
+        query.addBindValue(JsonFields::toText(r.metadata));
+    }
+    if (!query.exec()) {
+        qWarning().noquote() << "log writer: insert failed:" << query.lastError().text();
+        return false;
+    }
+    return true;
+}

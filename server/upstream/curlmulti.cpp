@@ -1,0 +1,149 @@
+#include "curlmulti.h"
+
+#include <QSocketNotifier>
+
+#include <curl/curl.h>
+
+namespace {
+
+struct GlobalInit
+{
+    GlobalInit() { curl_global_init(CURL_GLOBAL_DEFAULT); }
+};
+
+} // namespace
+
+/// Read and write notifiers for one libcurl socket.
+struct CurlMulti::SocketWatch
+{
+    QSocketNotifier *read = nullptr;
+    QSocketNotifier *write = nullptr;
+
+    void setEvents(int what)
+    {
+        read->setEnabled(what == CURL_POLL_IN || what == CURL_POLL_INOUT);
+        write->setEnabled(what == CURL_POLL_OUT || what == CURL_POLL_INOUT);
+    }
+    ~SocketWatch()
+    {
+        // Deleted from inside a libcurl callback that may run inside a notifier's slot.
+        for (QSocketNotifier *notifier : {read, write}) {
+            notifier->setEnabled(false);
+            notifier->disconnect();
+            notifier->deleteLater();
+        }
+    }
+};
+
+CurlMulti::CurlMulti(QObject *parent)
+    : QObject(parent)
+{
+    static GlobalInit init; // curl_global_init is not thread-safe: first use wins, once.
+    m_multi = curl_multi_init();
+    curl_multi_setopt(m_multi, CURLMOPT_SOCKETFUNCTION, &CurlMulti::socketCallback);
+    curl_multi_setopt(m_multi, CURLMOPT_SOCKETDATA, this);
+    curl_multi_setopt(m_multi, CURLMOPT_TIMERFUNCTION, &CurlMulti::timerCallback);
+    curl_multi_setopt(m_multi, CURLMOPT_TIMERDATA, this);
+    curl_multi_setopt(m_multi, CURLMOPT_MAX_HOST_CONNECTIONS, 0L);
+    curl_multi_setopt(m_multi, CURLMOPT_MAXCONNECTS, 1024L);
+    curl_multi_setopt(m_multi, CURLMOPT_PIPELINING, long(CURLPIPE_MULTIPLEX));
+    m_timer.setSingleShot(true);
+    connect(&m_timer, &QTimer::timeout, this, &CurlMulti::onTimeout);
+}
+
+CurlMulti::~CurlMulti()
+{
+    // Calls still alive detach themselves; children are destroyed after this body.
+    const auto calls = findChildren<UpstreamCall *>();
+    for (UpstreamCall *call : calls)
+        call->detach();
+    curl_multi_cleanup(m_multi);
+}
+
+UpstreamCall *CurlMulti::start(UpstreamRequest request, QObject *owner)
+{
+    auto *call = new UpstreamCall(this, std::move(request));
+    if (owner)
+        call->setParent(owner);
+    if (!call->setup() || curl_multi_add_handle(m_multi, call->m_handle) != CURLM_OK) {
+        delete call;
+        return nullptr;
+    }
+    ++m_running;
+    return call;
+}
+
+void CurlMulti::remove(UpstreamCall *call)
+{
+    if (call->m_handle && curl_multi_remove_handle(m_multi, call->m_handle) == CURLM_OK)
+        --m_running;
+}
+
+int CurlMulti::socketCallback(void *, int fd, int what, void *self, void *socketData)
+{
+    auto *multi = static_cast<CurlMulti *>(self);
+    auto *watch = static_cast<SocketWatch *>(socketData);
+    if (what == CURL_POLL_REMOVE) {
+        delete watch;
+        curl_multi_assign(multi->m_multi, fd, nullptr);
+        return 0;
+    }
+    if (!watch) {
+        watch = new SocketWatch;
+        watch->read = new QSocketNotifier(fd, QSocketNotifier::Read, multi);
+        watch->write = new QSocketNotifier(fd, QSocketNotifier::Write, multi);
+        connect(watch->read, &QSocketNotifier::activated, multi,
+                [multi, fd] { multi->onSocketEvent(fd, CURL_CSELECT_IN); });
+        connect(watch->write, &QSocketNotifier::activated, multi,
+                [multi, fd] { multi->onSocketEvent(fd, CURL_CSELECT_OUT); });
+        curl_multi_assign(multi->m_multi, fd, watch);
+    }
+    watch->setEvents(what);
+    return 0;
+}
+
+int CurlMulti::timerCallback(void *, long timeoutMs, void *self)
+{
+    auto *multi = static_cast<CurlMulti *>(self);
+    if (timeoutMs < 0)
+        multi->m_timer.stop();
+    else
+        multi->m_timer.start(int(timeoutMs));
+    return 0;
+}
+
+void CurlMulti::onSocketEvent(int fd, int eventMask)
+{
+    int running = 0;
+    ++m_callbackDepth;
+    curl_multi_socket_action(m_multi, fd, eventMask, &running);
+    --m_callbackDepth;
+    processCompleted();
+}
+
+void CurlMulti::onTimeout()
+{
+    int running = 0;
+    ++m_callbackDepth;
+    curl_multi_socket_action(m_multi, CURL_SOCKET_TIMEOUT, 0, &running);
+    --m_callbackDepth;
+    processCompleted();
+}
+
+void CurlMulti::processCompleted()
+{
+    int pending = 0;
+    while (CURLMsg *message = curl_multi_info_read(m_multi, &pending)) {
+        if (message->msg != CURLMSG_DONE)
+            continue;
+        UpstreamCall *call = nullptr;
+        curl_easy_getinfo(message->easy_handle, CURLINFO_PRIVATE, &call);
+        const int code = message->data.result;
+        if (!call)
+            continue;
+        remove(call);
+        // Keep the easy handle until the call is destroyed; it is no longer in the multi.
+        call->m_multi = nullptr;
+        call->complete(code);
+    }
+}

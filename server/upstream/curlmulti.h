@@ -1,0 +1,44 @@
+#pragma once
+
+#include "upstreamcall.h"
+
+#include <QHash>
+#include <QObject>
+#include <QTimer>
+
+typedef void CURLM;
+
+/// libcurl's multi interface on the Qt event loop of one thread (socket notifiers + a timer).
+///
+/// Why libcurl instead of QNetworkAccessManager: Qt 6.4's QNAM caps HTTP/1.1 at 6 connections
+/// per host per manager (not configurable before 6.5) and hops to its own thread per request;
+/// libcurl has no per-host cap, runs on this thread, speaks HTTP/2 and proxies, and reuses
+/// connections from its cache. Not thread-safe: one instance per worker thread.
+class CurlMulti : public QObject
+{
+    Q_OBJECT
+public:
+    explicit CurlMulti(QObject *parent = nullptr);
+    ~CurlMulti() override;
+
+    /// Starts \a request. The caller owns the returned call (delete it with deleteLater()).
+    /// Returns nullptr if the transfer could not be set up.
+    UpstreamCall *start(UpstreamRequest request, QObject *owner = nullptr);
+
+    int runningTransfers() const { return m_running; }
+
+private:
+    friend class UpstreamCall;
+    struct SocketWatch;
+    static int socketCallback(void *easy, int fd, int what, void *self, void *socketData);
+    static int timerCallback(void *multi, long timeoutMs, void *self);
+    void onSocketEvent(int fd, int eventMask);
+    void onTimeout();
+    void processCompleted();
+    void remove(UpstreamCall *call);
+
+    CURLM *m_multi;
+    QTimer m_timer;
+    int m_running = 0;
+    int m_callbackDepth = 0;
+};
