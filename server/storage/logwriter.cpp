@@ -20,6 +20,12 @@ constexpr int kColumnCount = int(std::size(kColumns));
 // SQLite's historical bound-parameter limit is 999; stay below it.
 constexpr int kRowsPerStatement = 999 / kColumnCount;
 
+/// A null QString binds as SQL NULL; the columns are NOT NULL.
+QString text(const QString &value)
+{
+    return value.isNull() ? QStringLiteral("") : value;
+}
+
 } // namespace
 
 LogWriter::LogWriter(Database *database, int flushIntervalMs, int batchSize, int maxPending)
@@ -128,22 +134,22 @@ bool LogWriter::insertBatch(const std::vector<LogRecord> &rows, size_t begin, si
     }
     for (size_t i = begin; i < end; ++i) {
         const LogRecord &r = rows[i];
-        query.addBindValue(r.requestId);
+        query.addBindValue(text(r.requestId));
         query.addBindValue(r.requestAt);
         query.addBindValue(r.createdAt);
         query.addBindValue(r.ttfbMs);
         query.addBindValue(r.latencyMs);
-        query.addBindValue(r.groupId);
+        query.addBindValue(text(r.groupId));
         query.addBindValue(r.tokenId);
-        query.addBindValue(r.tokenName);
+        query.addBindValue(text(r.tokenName));
         query.addBindValue(r.channelId);
-        query.addBindValue(r.model);
+        query.addBindValue(text(r.model));
         query.addBindValue(r.mode);
-        query.addBindValue(r.endpoint);
+        query.addBindValue(text(r.endpoint));
         query.addBindValue(r.stream ? 1 : 0);
         query.addBindValue(r.code);
-        query.addBindValue(r.content);
-        query.addBindValue(r.ip);
+        query.addBindValue(text(r.content));
+        query.addBindValue(text(r.ip));
         query.addBindValue(r.retryTimes);
         query.addBindValue(r.usage.inputTokens);
         query.addBindValue(r.usage.outputTokens);
@@ -151,9 +157,9 @@ bool LogWriter::insertBatch(const std::vector<LogRecord> &rows, size_t begin, si
         query.addBindValue(r.usage.cachedTokens);
         query.addBindValue(r.usage.cacheCreationTokens);
         query.addBindValue(r.usage.reasoningTokens);
-        query.addBindValue(r.usageSource);
-        query.addBindValue(r.upstreamId);
-        query.addBindValue(r.user);
+        query.addBindValue(text(r.usageSource));
+        query.addBindValue(text(r.upstreamId));
+        query.addBindValue(text(r.user));
         query.addBindValue(JsonFields::toText(r.metadata));
     }
     if (!query.exec()) {
