@@ -106,8 +106,6 @@ void ConnectionGuard::feed(const char *data, qint64 size)
     while (size > 0 && !m_rejected) {
         switch (m_phase) {
         case Phase::Headers: {
-            if (m_pendingRequests > 0 || m_responding)
-                m_closeAfterResponse = true; // Pipelined request: answer the current one, then close.
             const qsizetype before = m_headerBuffer.size();
             m_headerBuffer.append(data, qsizetype(qMin<qint64>(size, m_limits.maxHeaderBytes + 4)));
             qsizetype end = m_headerBuffer.indexOf("\r\n\r\n");
@@ -274,6 +272,8 @@ void ConnectionGuard::requestComplete()
 bool ConnectionGuard::beginResponse()
 {
     if (m_rejected || m_responding || m_socket->state() != QAbstractSocket::ConnectedState) {
+        // Pipelined behind an unfinished response: answering it now would interleave the two.
+        // Drop it and close after the current response; the client retries it (RFC 9112 §9.3.2).
         m_closeAfterResponse = true;
         return false;
     }
