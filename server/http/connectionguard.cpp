@@ -40,7 +40,8 @@ int countHeader(const QByteArray &block, QByteArrayView name)
 
 } // namespace
 
-ConnectionGuard *ConnectionGuard::install(QTcpSocket *socket, QObject *httpServer, const Limits &limits)
+ConnectionGuard *ConnectionGuard::install(QTcpSocket *socket, QObject *httpServer,
+                                          const Limits &limits)
 {
     auto *guard = new ConnectionGuard(socket, httpServer, limits);
     socket->setProperty(kGuardProperty, QVariant::fromValue<QObject *>(guard));
@@ -49,7 +50,8 @@ ConnectionGuard *ConnectionGuard::install(QTcpSocket *socket, QObject *httpServe
 
 ConnectionGuard *ConnectionGuard::of(QTcpSocket *socket)
 {
-    return socket ? qobject_cast<ConnectionGuard *>(socket->property(kGuardProperty).value<QObject *>())
+    return socket ? qobject_cast<ConnectionGuard *>(
+                        socket->property(kGuardProperty).value<QObject *>())
                   : nullptr;
 }
 
@@ -90,8 +92,13 @@ void ConnectionGuard::preRead()
         m_unconsumed = available;
         return;
     }
-    const QByteArray data = m_socket->peek(available);
-    feed(data.constData() + m_unconsumed, data.size() - m_unconsumed);
+    const qint64 fresh = available - m_unconsumed;
+    if (m_phase == Phase::FixedBody && fresh < m_bodyRemaining) {
+        m_bodyRemaining -= fresh; // Body bytes need counting, not copying.
+    } else {
+        const QByteArray data = m_socket->peek(available);
+        feed(data.constData() + m_unconsumed, data.size() - m_unconsumed);
+    }
     m_unconsumed = available;
     armTimer();
 }
@@ -240,8 +247,9 @@ void ConnectionGuard::feedChunked(const char *data, qint64 size, qint64 *consume
                 }
                 m_bodySeen += length;
                 if (m_bodySeen > m_limits.maxBodyBytes) {
-                    reject(413, "Payload Too Large",
-                           "request body is larger than the gateway's limit (MAX_REQUEST_BODY_SIZE)");
+                    reject(
+                        413, "Payload Too Large",
+                        "request body is larger than the gateway's limit (MAX_REQUEST_BODY_SIZE)");
                     break;
                 }
                 m_chunkRemaining = length;
@@ -304,11 +312,12 @@ void ConnectionGuard::reject(int status, const char *reason, const char *message
     if (m_httpServer)
         QObject::disconnect(m_socket, &QTcpSocket::readyRead, m_httpServer, nullptr);
     if (!m_responding) {
-        const QByteArray body = QByteArray(R"({"error":{"message":")") + message
-                                + R"(","type":"invalid_request_error","code":"request_rejected"}})";
-        m_socket->write("HTTP/1.1 " + QByteArray::number(status) + ' ' + reason
-                        + "\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: "
-                        + QByteArray::number(body.size()) + "\r\n\r\n" + body);
+        const QByteArray body = QByteArray(R"({"error":{"message":")") + message +
+                                R"(","type":"invalid_request_error","code":"request_rejected"}})";
+        m_socket->write(
+            "HTTP/1.1 " + QByteArray::number(status) + ' ' + reason +
+            "\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: " +
+            QByteArray::number(body.size()) + "\r\n\r\n" + body);
     }
     m_socket->disconnectFromHost();
     // Lingering close: give the client 2 s to read the answer while we drain its upload.

@@ -11,6 +11,7 @@
 #include <vector>
 
 class Database;
+class QSqlQuery;
 
 /// Writes request log rows in multi-row INSERT batches on its own thread.
 ///
@@ -36,7 +37,8 @@ public:
 
 private:
     void flush();
-    bool insertBatch(const std::vector<LogRecord> &rows, size_t begin, size_t end);
+    bool insertBatch(QSqlQuery &query, size_t *preparedRows, const std::vector<LogRecord> &rows,
+                     size_t begin, size_t end);
 
     Database *m_database;
     int m_flushIntervalMs;

@@ -58,6 +58,24 @@ CurlMulti::~CurlMulti()
     for (UpstreamCall *call : calls)
         call->detach();
     curl_multi_cleanup(m_multi);
+    for (CURL *handle : std::as_const(m_idleHandles))
+        curl_easy_cleanup(handle);
+}
+
+CURL *CurlMulti::takeHandle()
+{
+    return m_idleHandles.isEmpty() ? curl_easy_init() : m_idleHandles.takeLast();
+}
+
+void CurlMulti::recycleHandle(CURL *handle)
+{
+    constexpr qsizetype kMaxIdleHandles = 256;
+    if (m_idleHandles.size() >= kMaxIdleHandles) {
+        curl_easy_cleanup(handle);
+        return;
+    }
+    curl_easy_reset(handle);
+    m_idleHandles.append(handle);
 }
 
 UpstreamCall *CurlMulti::start(UpstreamRequest request, QObject *owner)
@@ -69,14 +87,16 @@ UpstreamCall *CurlMulti::start(UpstreamRequest request, QObject *owner)
         delete call;
         return nullptr;
     }
+    call->m_attached = true;
     ++m_running;
     return call;
 }
 
 void CurlMulti::remove(UpstreamCall *call)
 {
-    if (call->m_handle && curl_multi_remove_handle(m_multi, call->m_handle) == CURLM_OK)
+    if (call->m_attached && curl_multi_remove_handle(m_multi, call->m_handle) == CURLM_OK)
         --m_running;
+    call->m_attached = false;
 }
 
 int CurlMulti::socketCallback(void *, int fd, int what, void *self, void *socketData)
@@ -141,9 +161,7 @@ void CurlMulti::processCompleted()
         const int code = message->data.result;
         if (!call)
             continue;
-        remove(call);
-        // Keep the easy handle until the call is destroyed; it is no longer in the multi.
-        call->m_multi = nullptr;
+        remove(call); // The easy handle stays with the call until it is destroyed.
         call->complete(code);
     }
 }

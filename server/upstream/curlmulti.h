@@ -36,9 +36,13 @@ private:
     void onTimeout();
     void processCompleted();
     void remove(UpstreamCall *call);
+    /// Easy handles are reused (curl_easy_reset) instead of re-created for every request.
+    CURL *takeHandle();
+    void recycleHandle(CURL *handle);
 
     CURLM *m_multi;
     QTimer m_timer;
     int m_running = 0;
     int m_callbackDepth = 0;
+    QList<CURL *> m_idleHandles;
 };

@@ -17,7 +17,7 @@ UpstreamCall::~UpstreamCall()
 
 bool UpstreamCall::setup()
 {
-    m_handle = curl_easy_init();
+    m_handle = m_multi->takeHandle();
     if (!m_handle)
         return false;
     CURL *h = m_handle;
@@ -164,9 +164,8 @@ void UpstreamCall::abort()
 void UpstreamCall::detach()
 {
     if (m_handle) {
-        if (m_multi)
-            m_multi->remove(this);
-        curl_easy_cleanup(m_handle);
+        m_multi->remove(this);
+        m_multi->recycleHandle(m_handle);
         m_handle = nullptr;
     }
     if (m_headerList) {

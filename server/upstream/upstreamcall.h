@@ -17,7 +17,7 @@ struct UpstreamRequest
     QList<QByteArray> headers; ///< "Name: value" lines.
     QByteArray body;
     int connectTimeoutMs = 10000;
-    QByteArray proxy;          ///< curl proxy URL (http://, socks5://), empty for none.
+    QByteArray proxy; ///< curl proxy URL (http://, socks5://), empty for none.
     bool skipTlsVerify = false;
 };
 
@@ -70,5 +70,6 @@ private:
     bool m_paused = false;
     bool m_pauseRequested = false;
     bool m_done = false;
+    bool m_attached = false; ///< Added to the multi handle.
     char m_errorBuffer[256] = {};
 };
