@@ -1,5 +1,7 @@
 #include "adminroutes.h"
 
+#include "arearoutes.h"
+
 #include "config/gatewayconfig.h"
 #include "http/httpexchange.h"
 #include "http/router.h"
@@ -50,25 +52,29 @@ void install(Router &router, AdminService *service, QObject *threadContext, cons
                              }));
     });
 
-    // Every other /api route requires the admin key; `guarded` wraps a use case that runs on
-    // the admin thread.
-    using UseCase = std::function<AdminService::Result(AdminService *, const HttpRequest &)>;
-    const auto guarded = [service, threadContext, adminKey](UseCase useCase) {
+    // Every other /api route requires the admin key; `guarded` wraps a use case adapter that
+    // runs on the admin thread (the request is copied there; the reply comes back here).
+    const Guard guarded = [service, threadContext, adminKey](UseCase useCase) -> Router::Handler {
         return [service, threadContext, adminKey, useCase](HttpRequest &request, HttpExchange *exchange) {
             if (!isAuthorized(request, adminKey)) {
                 sendResult(exchange, AdminService::Result::error(401, QStringLiteral("unauthorized: invalid admin key")));
                 return;
             }
             replyFromThread(service, threadContext, exchange, [service, useCase, request]() {
+                AdminRequest in(request);
+                const AdminService::Result result = useCase(*service, in);
                 HttpReply reply;
-                const AdminService::Result result = useCase(service, request);
                 reply.status = result.status;
                 reply.body = envelope(result);
                 return reply;
             });
         };
     };
-    Q_UNUSED(guarded)
+    installChannelRoutes(router, guarded);
+    installGroupRoutes(router, guarded);
+    installTokenRoutes(router, guarded);
+    installModelConfigRoutes(router, guarded);
+    installLogRoutes(router, guarded);
 }
 
 } // namespace AdminRoutes

@@ -1,19 +1,40 @@
 #pragma once
 
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QJsonValue>
+#include <QList>
 #include <QObject>
 #include <QString>
+#include <QStringList>
+
+#include <optional>
 
 class Database;
 class LogWriter;
+class Repository;
 class SnapshotStore;
+struct Channel;
+struct ChannelFilter;
 struct GatewayConfig;
+struct GroupFilter;
+struct LogFilter;
+struct ModelConfig;
+struct ModelConfigFilter;
+struct PageRequest;
+struct TokenFilter;
 
 /// The admin use cases, shared by the HTTP admin API and the desktop UI.
 ///
 /// Threading: lives on the gateway's admin thread and is only called there (HTTP routes reach
-/// it through replyFromThread()). It owns all writes to the main database; after each change it
-/// rebuilds the configuration snapshot the request threads read.
+/// it through replyFromThread()). It owns all writes to the main database; after each change
+/// to channels, groups, tokens or model configs it rebuilds the configuration snapshot, so the
+/// request threads see the change immediately.
+///
+/// Use cases take already-decoded JSON (bodies) or typed filters (query strings) and return a
+/// Result: 400 names the offending field, 404 an unknown id, 409 a conflict, 500 a storage
+/// failure. Secrets (keys) are returned only where the contract says so and never logged.
+/// The members are implemented in one file per area (channeladmin.cpp, groupadmin.cpp, ...).
 class AdminService : public QObject
 {
     Q_OBJECT
@@ -40,7 +61,89 @@ public:
     LogWriter *logWriter() const { return m_logs; }
     const GatewayConfig &config() const { return m_config; }
 
+    // Channels. Single reads show the full key; lists mask it.
+    Result channel(qint64 id);
+    Result listChannels(const ChannelFilter &filter, const PageRequest &page);
+    Result allChannels();
+    Result createChannel(const QJsonObject &body);
+    /// All or nothing: any invalid element fails the whole batch (400 naming its index).
+    Result createChannels(const QJsonArray &body);
+    Result updateChannel(qint64 id, const QJsonObject &body);
+    Result deleteChannel(qint64 id);
+    Result deleteChannels(const QList<qint64> &ids);
+    /// Type id → {name, defaultBaseUrl} of the channel types the relay can serve.
+    Result channelTypeMetas();
+
+    // Groups (tenants).
+    Result group(const QString &id);
+    Result listGroups(const GroupFilter &filter, const PageRequest &page);
+    /// 409 when it exists.
+    Result createGroup(const QString &id, const QJsonObject &body);
+    Result updateGroup(const QString &id, const QJsonObject &body);
+    /// Deleting a group deletes its tokens.
+    Result deleteGroup(const QString &id);
+    Result deleteGroups(const QStringList &ids);
+    Result setGroupsStatus(const QStringList &ids, int status);
+
+    // Tokens. A non-empty \a group restricts the use case to that group's tokens.
+    /// Creates a token with a generated key; the response carries the full key. A missing group
+    /// is 404 unless \a autoCreateGroup; a taken name is 409 unless \a ignoreExist, which
+    /// returns the existing token instead.
+    Result createToken(const QString &group, const QJsonObject &body, bool autoCreateGroup,
+                       bool ignoreExist);
+    Result token(qint64 id, const QString &group = {});
+    Result listTokens(const TokenFilter &filter, const PageRequest &page);
+    Result updateToken(qint64 id, const QString &group, const QJsonObject &body);
+    Result deleteToken(qint64 id, const QString &group = {});
+    Result deleteTokens(const QList<qint64> &ids, const QString &group = {});
+
+    // Model configs.
+    Result modelConfig(const QString &model);
+    Result listModelConfigs(const ModelConfigFilter &filter, const PageRequest &page);
+    Result allModelConfigs();
+    Result modelConfigsContaining(const QStringList &models);
+    /// Upserts (replaces) the config of \a model; \a model overrides the body's "model".
+    Result saveModelConfig(const QString &model, const QJsonObject &body);
+    /// Bulk upsert, all or nothing.
+    Result saveModelConfigs(const QJsonArray &body);
+    Result deleteModelConfig(const QString &model);
+    Result deleteModelConfigs(const QStringList &models);
+
+    // Logs (log database). Pending rows are flushed first so finished requests are visible.
+    /// {logs, total, models, channels}.
+    Result logs(const LogFilter &filter, const PageRequest &page);
+    /// Restricted to \a group whatever \a filter says: {logs, total, models, channels,
+    /// token_names}.
+    Result groupLogs(const QString &group, const LogFilter &filter, const PageRequest &page);
+    /// Deletes rows older than \a timestampMs; data = number deleted.
+    Result deleteLogsBefore(qint64 timestampMs);
+
 private:
+    /// 500 for a failed repository operation (the driver's text is logged, it holds no values).
+    static Result storageError(const Repository &repository);
+    /// ok(\a data) unless \a repository recorded an error.
+    static Result okUnlessFailed(const Repository &repository, QJsonValue data);
+    /// The result of a write that touched \a rows rows (-1 = failed): data = rows; the
+    /// snapshot is reloaded when anything changed.
+    Result writeResult(const Repository &repository, qint64 rows);
+    /// ok(toJson(*found)), \a notFound without a row, or a storage error.
+    template<typename Repo, typename T, typename ToJson>
+    static Result foundOr(const Repo &repository, const std::optional<T> &found, ToJson toJson,
+                          Result notFound)
+    {
+        if (repository.hasError())
+            return storageError(repository);
+        return found ? Result::ok(toJson(*found)) : std::move(notFound);
+    }
+    /// A single-row delete built on a batch one: 0 rows deleted becomes \a notFound.
+    static Result requireOne(const Result &batch, Result notFound);
+    /// Inserts \a channels in one transaction (setting their ids) and reloads the snapshot.
+    Result insertChannels(QList<Channel> &channels);
+    /// Upserts \a configs in one transaction and reloads the snapshot.
+    Result upsertModelConfigs(QList<ModelConfig> &configs);
+    /// Reloads the snapshot after a write (a failure is logged; the write stands).
+    void changed();
+
     const GatewayConfig &m_config;
     Database *m_main;
     Database *m_log;

@@ -93,6 +93,8 @@ QString Token::applyJson(const QJsonObject &json)
     const QJsonValue statusValue = json.value(QStringLiteral("status"));
     if (statusValue.isDouble())
         status = statusValue.toInt();
+    else if (!statusValue.isUndefined() && !statusValue.isNull())
+        return QStringLiteral("invalid field 'status'");
     if (status != Enabled && status != Disabled)
         return QStringLiteral("invalid field 'status'");
     return {};

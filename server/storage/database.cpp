@@ -9,6 +9,8 @@
 #include <QThread>
 #include <QThreadStorage>
 
+#include <atomic>
+
 namespace {
 
 QString schemaKey(Database::Schema schema)
@@ -35,15 +37,36 @@ QThreadStorage<ThreadConnections *> &threadConnections()
     return storage;
 }
 
+std::atomic<quint64> g_nextInstance{1};
+
 } // namespace
 
 Database::Database(DatabaseSpec spec, QString name)
     : m_spec(std::move(spec))
     , m_name(std::move(name))
+    , m_instance(g_nextInstance.fetch_add(1))
 {
 }
 
-Database::~Database() = default;
+Database::~Database()
+{
+    // Other threads' connections go with their threads; this thread's goes now.
+    const QString connectionName = connectionNameForThread();
+    if (!QSqlDatabase::contains(connectionName))
+        return;
+    QSqlDatabase::database(connectionName, false).close(); // The temporary handle dies here.
+    QSqlDatabase::removeDatabase(connectionName);
+    if (threadConnections().hasLocalData())
+        threadConnections().localData()->names.removeAll(connectionName);
+}
+
+QString Database::connectionNameForThread() const
+{
+    return QStringLiteral("%1-%2-%3")
+        .arg(m_name)
+        .arg(m_instance)
+        .arg(reinterpret_cast<quintptr>(QThread::currentThread()));
+}
 
 QSqlDatabase Database::openForThread(const QString &connectionName)
 {
@@ -80,8 +103,7 @@ QSqlDatabase Database::openForThread(const QString &connectionName)
 
 QSqlDatabase Database::connection()
 {
-    const QString connectionName =
-        QStringLiteral("%1-%2").arg(m_name).arg(reinterpret_cast<quintptr>(QThread::currentThread()));
+    const QString connectionName = connectionNameForThread();
     if (QSqlDatabase::contains(connectionName)) {
         QSqlDatabase db = QSqlDatabase::database(connectionName, false);
         if (!db.isOpen())

@@ -2,7 +2,6 @@
 
 #include "databasespec.h"
 
-#include <QMutex>
 #include <QSqlDatabase>
 #include <QString>
 #include <QStringList>
@@ -10,7 +9,10 @@
 /// A logical database (main or log) with one QtSql connection per thread.
 ///
 /// Thread-safety: connection() may be called from any thread; it returns the calling thread's
-/// own connection, opening it on first use. Connections are closed when their thread ends.
+/// own connection, opening it on first use. Connections are closed when their thread ends, and
+/// the destroying thread's own connection when the Database is destroyed. Connection names are
+/// unique per Database instance, so a later instance (e.g. a restarted core in the same
+/// process) never picks up an earlier instance's connection.
 class Database
 {
 public:
@@ -39,9 +41,9 @@ public:
 private:
     bool migrate(Schema schema, QString *error);
     QSqlDatabase openForThread(const QString &connectionName);
+    QString connectionNameForThread() const;
 
     DatabaseSpec m_spec;
     QString m_name;
-    QMutex m_mutex;
-    QStringList m_connectionNames;
+    quint64 m_instance;
 };
