@@ -9,33 +9,52 @@ namespace {
 std::atomic<qint64> g_rejected{0};
 constexpr char kGuardProperty[] = "_aiproxy_guard";
 
-QByteArray headerValue(const QByteArray &block, QByteArrayView name)
+/// The framing-relevant headers of one request, found in a single pass without allocations
+/// beyond the values themselves.
+struct FramingHeaders
 {
-    // block: header lines after the request line, each ending in \r\n (or \n).
-    qsizetype pos = 0;
-    while (pos < block.size()) {
-        qsizetype end = block.indexOf('\n', pos);
-        if (end < 0)
-            end = block.size();
-        const QByteArray line = block.mid(pos, end - pos).trimmed();
-        const qsizetype colon = line.indexOf(':');
-        if (colon > 0 && line.left(colon).trimmed().compare(name, Qt::CaseInsensitive) == 0)
-            return line.mid(colon + 1).trimmed();
-        pos = end + 1;
-    }
-    return {};
+    QByteArray connection;
+    QByteArray transferEncoding;
+    QByteArray contentLength;
+    QByteArray expect;
+    int contentLengthCount = 0;
+};
+
+bool nameIs(const char *begin, qsizetype length, const char *lowerName, qsizetype nameLength)
+{
+    return length == nameLength && qstrnicmp(begin, lowerName, nameLength) == 0;
 }
 
-int countHeader(const QByteArray &block, QByteArrayView name)
+FramingHeaders scanHeaders(const char *data, qsizetype size)
 {
-    int count = 0;
-    for (const QByteArray &raw : block.split('\n')) {
-        const QByteArray line = raw.trimmed();
-        const qsizetype colon = line.indexOf(':');
-        if (colon > 0 && line.left(colon).trimmed().compare(name, Qt::CaseInsensitive) == 0)
-            ++count;
+    FramingHeaders found;
+    qsizetype pos = 0;
+    while (pos < size) {
+        const char *line = data + pos;
+        const char *newline = static_cast<const char *>(memchr(line, '\n', size_t(size - pos)));
+        const qsizetype lineLength = newline ? newline - line : size - pos;
+        pos += lineLength + 1;
+        const char *colon = static_cast<const char *>(memchr(line, ':', size_t(lineLength)));
+        if (!colon)
+            continue;
+        qsizetype nameLength = colon - line;
+        while (nameLength > 0 && (line[nameLength - 1] == ' ' || line[nameLength - 1] == '\t'))
+            --nameLength;
+        QByteArray *target = nullptr;
+        if (nameIs(line, nameLength, "content-length", 14)) {
+            target = &found.contentLength;
+            ++found.contentLengthCount;
+        } else if (nameIs(line, nameLength, "connection", 10)) {
+            target = &found.connection;
+        } else if (nameIs(line, nameLength, "transfer-encoding", 17)) {
+            target = &found.transferEncoding;
+        } else if (nameIs(line, nameLength, "expect", 6)) {
+            target = &found.expect;
+        }
+        if (target)
+            *target = QByteArray(colon + 1, line + lineLength - colon - 1).trimmed().toLower();
     }
-    return count;
+    return found;
 }
 
 } // namespace
@@ -113,10 +132,18 @@ void ConnectionGuard::feed(const char *data, qint64 size)
     while (size > 0 && !m_rejected) {
         switch (m_phase) {
         case Phase::Headers: {
+            // Only the header block is copied; body bytes in the same segment are not.
             const qsizetype before = m_headerBuffer.size();
-            m_headerBuffer.append(data, qsizetype(qMin<qint64>(size, m_limits.maxHeaderBytes + 4)));
-            qsizetype end = m_headerBuffer.indexOf("\r\n\r\n");
+            const qsizetype window = qsizetype(qMin<qint64>(size, m_limits.maxHeaderBytes + 4));
+            qsizetype end = -1;
             qsizetype terminatorLength = 4;
+            if (before == 0) {
+                end = QByteArrayView(data, window).indexOf("\r\n\r\n");
+                m_headerBuffer.append(data, end < 0 ? window : end + 4);
+            } else {
+                m_headerBuffer.append(data, window);
+                end = m_headerBuffer.indexOf("\r\n\r\n", qMax<qsizetype>(0, before - 3));
+            }
             if (end < 0) {
                 end = m_headerBuffer.indexOf("\n\n");
                 terminatorLength = 2;
@@ -159,24 +186,25 @@ bool ConnectionGuard::parseHeaderBlock()
 {
     const qsizetype lineEnd = m_headerBuffer.indexOf('\n');
     const QByteArray requestLine = m_headerBuffer.left(lineEnd).trimmed();
-    const QByteArray headers = m_headerBuffer.mid(lineEnd + 1);
+    const FramingHeaders headers =
+        scanHeaders(m_headerBuffer.constData() + lineEnd + 1, m_headerBuffer.size() - lineEnd - 1);
     const QList<QByteArray> parts = requestLine.split(' ');
     if (parts.size() != 3 || !parts[2].startsWith("HTTP/1.")) {
         reject(400, "Bad Request", "malformed request line");
         return false;
     }
     m_http10 = parts[2] == "HTTP/1.0";
-    const QByteArray connection = headerValue(headers, "connection").toLower();
-    if (m_http10 ? !connection.contains("keep-alive") : connection.contains("close"))
+    if (m_http10 ? !headers.connection.contains("keep-alive")
+                 : headers.connection.contains("close"))
         m_closeAfterResponse = true;
 
-    const QByteArray transferEncoding = headerValue(headers, "transfer-encoding").toLower();
-    const QByteArray contentLength = headerValue(headers, "content-length");
+    const QByteArray &transferEncoding = headers.transferEncoding;
+    const QByteArray &contentLength = headers.contentLength;
     if (!transferEncoding.isEmpty() && !contentLength.isEmpty()) {
         reject(400, "Bad Request", "both Content-Length and Transfer-Encoding were sent");
         return false;
     }
-    if (countHeader(headers, "content-length") > 1) {
+    if (headers.contentLengthCount > 1) {
         reject(400, "Bad Request", "more than one Content-Length header");
         return false;
     }
@@ -208,7 +236,7 @@ bool ConnectionGuard::parseHeaderBlock()
         m_phase = Phase::FixedBody;
     }
     const bool expectsBody = m_phase == Phase::ChunkedBody || m_bodyRemaining > 0;
-    if (expectsBody && headerValue(headers, "expect").toLower() == "100-continue")
+    if (expectsBody && headers.expect == "100-continue")
         m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
     if (m_phase == Phase::FixedBody && m_bodyRemaining == 0)
         requestComplete();

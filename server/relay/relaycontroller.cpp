@@ -275,4 +275,5 @@ void RelayController::handleRelay(HttpRequest &request, HttpExchange *exchange, 
         return;
     }
     new RelaySession(std::move(context), exchange, call, m_logs, this);
+    m_curl->dispatchNow();
 }

@@ -125,6 +125,7 @@ int CurlMulti::socketCallback(void *, int fd, int what, void *self, void *socket
 int CurlMulti::timerCallback(void *, long timeoutMs, void *self)
 {
     auto *multi = static_cast<CurlMulti *>(self);
+    multi->m_dueNow = timeoutMs == 0;
     if (timeoutMs < 0)
         multi->m_timer.stop();
     else
@@ -141,8 +142,17 @@ void CurlMulti::onSocketEvent(int fd, int eventMask)
     processCompleted();
 }
 
+void CurlMulti::dispatchNow()
+{
+    if (m_dueNow && m_callbackDepth == 0) {
+        m_timer.stop();
+        onTimeout();
+    }
+}
+
 void CurlMulti::onTimeout()
 {
+    m_dueNow = false;
     int running = 0;
     ++m_callbackDepth;
     curl_multi_socket_action(m_multi, CURL_SOCKET_TIMEOUT, 0, &running);

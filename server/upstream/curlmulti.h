@@ -27,6 +27,10 @@ public:
 
     int runningTransfers() const { return m_running; }
 
+    /// Lets libcurl act now on transfers started since the last event-loop pass instead of
+    /// after a zero-timer round trip. Call it once the new calls' signals are connected.
+    void dispatchNow();
+
 private:
     friend class UpstreamCall;
     struct SocketWatch;
@@ -44,5 +48,6 @@ private:
     QTimer m_timer;
     int m_running = 0;
     int m_callbackDepth = 0;
+    bool m_dueNow = false; ///< libcurl asked for a zero timeout.
     QList<CURL *> m_idleHandles;
 };
