@@ -28,7 +28,11 @@ bool UpstreamCall::setup()
     curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, long(m_request.connectTimeoutMs));
     curl_easy_setopt(h, CURLOPT_HTTP_VERSION, long(CURL_HTTP_VERSION_2TLS));
-    curl_easy_setopt(h, CURLOPT_PIPEWAIT, 1L);
+    // Waiting to multiplex only makes sense where HTTP/2 can be negotiated (TLS). On a plain
+    // http:// upstream, libcurl 7.88 parks the transfers started before the first response and
+    // then releases them one at a time, so concurrent streams stall behind each other.
+    if (m_request.url.startsWith("https://"))
+        curl_easy_setopt(h, CURLOPT_PIPEWAIT, 1L);
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, m_errorBuffer);
     curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, &UpstreamCall::onHeader);
     curl_easy_setopt(h, CURLOPT_HEADERDATA, this);

@@ -1,0 +1,41 @@
+#pragma once
+
+#include <QHash>
+#include <QSqlDatabase>
+#include <QString>
+#include <QStringList>
+
+/// Rows for the relay's tables, written straight into the main database (no admin API), for
+/// tests that then call GatewayCore::reloadSnapshot(). Works on SQLite and PostgreSQL.
+namespace RelaySeed {
+
+struct ChannelRow
+{
+    qint64 id = 0;
+    int type = 1; ///< 1: OpenAI.
+    QString name;
+    QString key;
+    QString baseUrl;
+    QStringList models;
+    QHash<QString, QString> modelMapping;
+    int status = 1; ///< 1 enabled, 2 disabled.
+    QStringList sets;
+};
+
+struct TokenRow
+{
+    qint64 id = 0;
+    QString key; ///< Stored without the "sk-" prefix clients send.
+    QString name;
+    QString groupId;
+    QStringList models; ///< Empty: every model of the group.
+    int status = 1;
+};
+
+bool insertGroup(QSqlDatabase db, const QString &id, QString *error, int status = 1,
+                 const QStringList &availableSets = {});
+bool insertToken(QSqlDatabase db, const TokenRow &token, QString *error);
+bool insertChannel(QSqlDatabase db, const ChannelRow &channel, QString *error);
+bool insertModelConfig(QSqlDatabase db, const QString &model, const QString &owner, QString *error);
+
+} // namespace RelaySeed

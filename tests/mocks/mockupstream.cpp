@@ -1,0 +1,958 @@
+#include "mockupstream.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QMutexLocker>
+#include <QPointer>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTimer>
+#include <QtEndian>
+
+#include <utility>
+
+namespace {
+
+constexpr qsizetype kMaxHeaderBytes = 1024 * 1024;
+
+/// A JSON string literal (quotes included) for \a text.
+QByteArray quoted(const QString &text)
+{
+    const QByteArray array = QJsonDocument(QJsonArray{text}).toJson(QJsonDocument::Compact);
+    return array.mid(1, array.size() - 2);
+}
+
+QByteArray number(qint64 value)
+{
+    return QByteArray::number(value);
+}
+
+/// Re-indents compact JSON as OpenAI does (keys keep their order; empty {} and [] stay inline).
+QByteArray pretty(const QByteArray &compact, int indentWidth)
+{
+    QByteArray out;
+    out.reserve(compact.size() * 2);
+    int depth = 0;
+    bool inString = false;
+    bool escaped = false;
+    const auto newline = [&] {
+        out += '\n';
+        out += QByteArray(depth * indentWidth, ' ');
+    };
+    for (qsizetype i = 0; i < compact.size(); ++i) {
+        const char c = compact.at(i);
+        if (inString) {
+            out += c;
+            if (escaped)
+                escaped = false;
+            else if (c == '\\')
+                escaped = true;
+            else if (c == '"')
+                inString = false;
+            continue;
+        }
+        switch (c) {
+        case '"':
+            inString = true;
+            out += c;
+            break;
+        case '{':
+        case '[':
+            if (i + 1 < compact.size() && (compact.at(i + 1) == '}' || compact.at(i + 1) == ']')) {
+                out += c;
+                out += compact.at(++i);
+                break;
+            }
+            out += c;
+            ++depth;
+            newline();
+            break;
+        case '}':
+        case ']':
+            --depth;
+            newline();
+            out += c;
+            break;
+        case ',':
+            out += c;
+            newline();
+            break;
+        case ':':
+            out += ": ";
+            break;
+        default:
+            out += c;
+        }
+    }
+    return out;
+}
+
+QByteArray usageJson(bool detailed)
+{
+    QByteArray usage = "{\"prompt_tokens\":" + number(MockUpstream::kPromptTokens) +
+                       ",\"completion_tokens\":" + number(MockUpstream::kCompletionTokens) +
+                       ",\"total_tokens\":" +
+                       number(MockUpstream::kPromptTokens + MockUpstream::kCompletionTokens);
+    if (detailed) {
+        usage +=
+            ",\"prompt_tokens_details\":{\"cached_tokens\":" + number(MockUpstream::kCachedTokens) +
+            ",\"audio_tokens\":0},\"completion_tokens_details\":{\"reasoning_tokens\":" +
+            number(MockUpstream::kReasoningTokens) +
+            ",\"audio_tokens\":0,\"accepted_prediction_tokens\":0,\"rejected_prediction_tokens\":"
+            "0}";
+    }
+    return usage + '}';
+}
+
+/// stream_options.include_usage of a request.
+bool wantsUsage(const QJsonObject &body)
+{
+    return body.value(QStringLiteral("stream_options"))
+        .toObject()
+        .value(QStringLiteral("include_usage"))
+        .toBool();
+}
+
+QByteArray sseEvent(const QByteArray &data)
+{
+    return "data: " + data + "\n\n";
+}
+
+QByteArray reasonPhrase(int status)
+{
+    switch (status) {
+    case 200:
+        return "OK";
+    case 400:
+        return "Bad Request";
+    case 401:
+        return "Unauthorized";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "Not Found";
+    case 429:
+        return "Too Many Requests";
+    case 500:
+        return "Internal Server Error";
+    case 502:
+        return "Bad Gateway";
+    case 503:
+        return "Service Unavailable";
+    default:
+        return status < 400 ? "OK" : "Error";
+    }
+}
+
+/// OpenAI's error type and code for a status, as its API sends them.
+QPair<QByteArray, QByteArray> errorKind(int status)
+{
+    switch (status) {
+    case 400:
+        return {"invalid_request_error", "\"invalid_value\""};
+    case 401:
+        return {"invalid_request_error", "\"invalid_api_key\""};
+    case 403:
+        return {"invalid_request_error", "\"unsupported_country_region_territory\""};
+    case 404:
+        return {"invalid_request_error", "\"model_not_found\""};
+    case 429:
+        return {"requests", "\"rate_limit_exceeded\""};
+    default:
+        return {"server_error", "null"};
+    }
+}
+
+QByteArray errorMessage(int status, const QString &model)
+{
+    switch (status) {
+    case 401:
+        return "Incorrect API key provided: sk-mock***. You can find your API key at "
+               "https://platform.openai.com/account/api-keys.";
+    case 404:
+        return "The model `" + model.toUtf8() + "` does not exist or you do not have access to it.";
+    case 429:
+        return "Rate limit reached for " + model.toUtf8() +
+               " in organization org-mock on requests per min (RPM): Limit 3, Used 3, Requested 1. "
+               "Please try again in 20s.";
+    case 500:
+        return "The server had an error while processing your request. Sorry about that!";
+    default:
+        return "mock upstream error " + number(status);
+    }
+}
+
+} // namespace
+
+/// One accepted TCP connection (mock thread only).
+struct MockUpstream::Connection
+{
+    QTcpSocket *socket = nullptr;
+    QByteArray buffer;
+    std::shared_ptr<Exchange> current;
+};
+
+/// One request being answered (mock thread only).
+struct MockUpstream::Exchange
+{
+    int id = 0;
+    QPointer<QTcpSocket> socket;
+    Connection *connection = nullptr;
+    Request request;
+    QByteArray scenario;
+    bool closeAfter = false;
+    bool finished = false;
+    QList<QByteArray> events;
+    int next = 0;
+    int dropAfter = -1;
+    bool delayDone = false;
+    bool held = false;
+};
+
+QByteArray MockUpstream::Request::header(QByteArrayView name) const
+{
+    for (const auto &[key, value] : headers) {
+        if (QByteArrayView(key).compare(name, Qt::CaseInsensitive) == 0)
+            return value;
+    }
+    return {};
+}
+
+QJsonObject MockUpstream::Request::json() const
+{
+    return QJsonDocument::fromJson(body).object();
+}
+
+MockUpstream::MockUpstream(QObject *parent)
+    : QObject(parent)
+{
+    m_thread.setObjectName(QStringLiteral("mock-upstream"));
+}
+
+MockUpstream::~MockUpstream()
+{
+    stop();
+}
+
+QStringList MockUpstream::replyPieces()
+{
+    return {QStringLiteral("Hello"),         QStringLiteral("!"),
+            QStringLiteral(" I am"),         QStringLiteral(" the"),
+            QStringLiteral(" mock"),         QStringLiteral(" upstream"),
+            QStringLiteral(" \"quoted\"\n"), QStringLiteral(" caf\u00e9.")};
+}
+
+QStringList MockUpstream::toolArgumentPieces()
+{
+    return {QStringLiteral("{\""),   QStringLiteral("location"), QStringLiteral("\":\""),
+            QStringLiteral("Paris"), QStringLiteral("\",\""),    QStringLiteral("unit"),
+            QStringLiteral("\":\""), QStringLiteral("celsius"),  QStringLiteral("\"}")};
+}
+
+QList<float> MockUpstream::embedding(int inputIndex, int dimensions)
+{
+    QList<float> values;
+    values.reserve(dimensions);
+    for (int j = 0; j < dimensions; ++j)
+        values.append(float((inputIndex * 7 + j * 3) % 16 * 2 - 15) / 32.0f);
+    return values;
+}
+
+QString MockUpstream::baseUrl() const
+{
+    return QStringLiteral("http://127.0.0.1:%1/v1").arg(m_port);
+}
+
+bool MockUpstream::start(const QHostAddress &address, quint16 port)
+{
+    if (m_context)
+        return true;
+    m_context = new QObject;
+    m_context->moveToThread(&m_thread);
+    m_thread.start();
+    bool ok = false;
+    QMetaObject::invokeMethod(
+        m_context,
+        [this, address, port, &ok] {
+            m_server = new QTcpServer(m_context);
+            m_server->setListenBacklogSize(1024);
+            m_server->setMaxPendingConnections(1024);
+            connect(m_server, &QTcpServer::newConnection, m_context, [this] { onNewConnection(); });
+            ok = m_server->listen(address, port);
+            m_port = m_server->serverPort();
+        },
+        Qt::BlockingQueuedConnection);
+    if (!ok)
+        stop();
+    return ok;
+}
+
+void MockUpstream::stop()
+{
+    if (!m_context)
+        return;
+    QMetaObject::invokeMethod(
+        m_context,
+        [this] {
+            m_held.clear();
+            for (Connection *connection : std::as_const(m_connections)) {
+                connection->socket->disconnect(m_context);
+                connection->socket->abort();
+                if (connection->current)
+                    connection->current->connection = nullptr;
+                delete connection;
+            }
+            m_connections.clear();
+            delete m_context; // Server and sockets are its children.
+            m_context = nullptr;
+            m_server = nullptr;
+        },
+        Qt::BlockingQueuedConnection);
+    m_thread.quit();
+    m_thread.wait();
+}
+
+void MockUpstream::setStreamEventLimit(int events)
+{
+    m_streamEventLimit.store(events);
+    if (m_context)
+        QMetaObject::invokeMethod(
+            m_context, [this] { releaseHeld(); }, Qt::QueuedConnection);
+}
+
+void MockUpstream::setRequiredApiKey(const QByteArray &key)
+{
+    QMutexLocker lock(&m_mutex);
+    m_requiredApiKey = key;
+}
+
+QList<MockUpstream::Request> MockUpstream::requests() const
+{
+    QMutexLocker lock(&m_mutex);
+    QList<Request> result;
+    for (int id : m_order)
+        result.append(m_records.value(id).request);
+    return result;
+}
+
+int MockUpstream::requestCount() const
+{
+    QMutexLocker lock(&m_mutex);
+    return int(m_order.size());
+}
+
+MockUpstream::Record MockUpstream::recordOf(int id) const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_records.value(id);
+}
+
+MockUpstream::Request MockUpstream::request(int id) const
+{
+    return recordOf(id).request;
+}
+
+MockUpstream::Request MockUpstream::lastRequest() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_order.isEmpty() ? Request() : m_records.value(m_order.last()).request;
+}
+
+int MockUpstream::eventsWritten(int id) const
+{
+    return recordOf(id).eventsWritten;
+}
+
+int MockUpstream::responseStatus(int id) const
+{
+    return recordOf(id).status;
+}
+
+QByteArray MockUpstream::responseBody(int id) const
+{
+    return recordOf(id).body;
+}
+
+bool MockUpstream::isResponseComplete(int id) const
+{
+    return recordOf(id).complete;
+}
+
+bool MockUpstream::isPeerClosed(int id) const
+{
+    return recordOf(id).peerClosed;
+}
+
+int MockUpstream::activeRequests() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_active;
+}
+
+int MockUpstream::maxActiveRequests() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_maxActive;
+}
+
+int MockUpstream::openConnections() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_openConnections;
+}
+
+void MockUpstream::clearRecords()
+{
+    QMutexLocker lock(&m_mutex);
+    m_records.clear();
+    m_order.clear();
+    m_maxActive = m_active;
+}
+
+template<typename F> void MockUpstream::updateRecord(int id, F change)
+{
+    QMutexLocker lock(&m_mutex);
+    const auto it = m_records.find(id);
+    if (it == m_records.end())
+        return;
+    const bool wasActive = !it->complete && !it->peerClosed && !it->dropped;
+    change(*it);
+    const bool isActive = !it->complete && !it->peerClosed && !it->dropped;
+    if (wasActive && !isActive)
+        --m_active;
+}
+
+void MockUpstream::onNewConnection()
+{
+    while (QTcpSocket *socket = m_server->nextPendingConnection()) {
+        socket->setParent(m_context);
+        socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+        auto *connection = new Connection;
+        connection->socket = socket;
+        m_connections.insert(socket, connection);
+        {
+            QMutexLocker lock(&m_mutex);
+            ++m_openConnections;
+        }
+        connect(socket, &QTcpSocket::readyRead, m_context,
+                [this, connection] { onReadyRead(connection); });
+        connect(socket, &QTcpSocket::disconnected, m_context,
+                [this, connection] { onDisconnected(connection); });
+        if (socket->bytesAvailable() > 0)
+            onReadyRead(connection);
+    }
+}
+
+void MockUpstream::onDisconnected(Connection *connection)
+{
+    if (!m_connections.contains(connection->socket))
+        return;
+    m_connections.remove(connection->socket);
+    {
+        QMutexLocker lock(&m_mutex);
+        --m_openConnections;
+    }
+    if (const std::shared_ptr<Exchange> exchange = connection->current;
+        exchange && !exchange->finished) {
+        exchange->finished = true;
+        exchange->connection = nullptr;
+        m_held.removeAll(exchange);
+        bool closed = false;
+        updateRecord(exchange->id, [&closed](Record &record) {
+            if (!record.complete && !record.dropped) {
+                record.peerClosed = true;
+                closed = true;
+            }
+        });
+        if (closed)
+            Q_EMIT peerClosed(exchange->id);
+    }
+    connection->socket->deleteLater();
+    delete connection;
+}
+
+void MockUpstream::onReadyRead(Connection *connection)
+{
+    connection->buffer += connection->socket->readAll();
+    Request request;
+    while (!connection->current && takeRequest(connection, &request))
+        dispatch(connection, std::move(request));
+}
+
+bool MockUpstream::takeRequest(Connection *connection, Request *request)
+{
+    QByteArray &buffer = connection->buffer;
+    const qsizetype headerEnd = buffer.indexOf("\r\n\r\n");
+    if (headerEnd < 0) {
+        if (buffer.size() > kMaxHeaderBytes)
+            connection->socket->abort();
+        return false;
+    }
+    const QList<QByteArray> lines = buffer.left(headerEnd).split('\n');
+    const QList<QByteArray> requestLine = lines.value(0).trimmed().split(' ');
+    Request parsed;
+    parsed.method = requestLine.value(0);
+    parsed.path = requestLine.value(1);
+    for (qsizetype i = 1; i < lines.size(); ++i) {
+        const QByteArray line = lines.at(i).trimmed();
+        const qsizetype colon = line.indexOf(':');
+        if (colon > 0)
+            parsed.headers.append({line.left(colon).trimmed(), line.mid(colon + 1).trimmed()});
+    }
+    qsizetype pos = headerEnd + 4;
+    if (parsed.header("transfer-encoding").toLower() == "chunked") {
+        QByteArray body;
+        while (true) {
+            const qsizetype lineEnd = buffer.indexOf("\r\n", pos);
+            if (lineEnd < 0)
+                return false;
+            bool ok = false;
+            const qsizetype size =
+                buffer.mid(pos, lineEnd - pos).split(';').first().trimmed().toLongLong(&ok, 16);
+            if (!ok) {
+                connection->socket->abort();
+                return false;
+            }
+            if (size == 0) {
+                const qsizetype trailerEnd = buffer.indexOf("\r\n\r\n", lineEnd);
+                if (trailerEnd < 0 && buffer.mid(lineEnd, 4) != "\r\n\r\n")
+                    return false;
+                pos = (trailerEnd < 0 ? lineEnd : trailerEnd) + 4;
+                break;
+            }
+            if (buffer.size() < lineEnd + 2 + size + 2)
+                return false;
+            body += buffer.mid(lineEnd + 2, size);
+            pos = lineEnd + 2 + size + 2;
+        }
+        parsed.body = body;
+    } else {
+        const qsizetype length = parsed.header("content-length").toLongLong();
+        if (buffer.size() < pos + length)
+            return false;
+        parsed.body = buffer.mid(pos, length);
+        pos += length;
+    }
+    buffer.remove(0, pos);
+    *request = std::move(parsed);
+    return true;
+}
+
+void MockUpstream::dispatch(Connection *connection, Request request)
+{
+    auto exchange = std::make_shared<Exchange>();
+    exchange->socket = connection->socket;
+    exchange->connection = connection;
+    exchange->closeAfter = request.header("connection").toLower() == "close";
+    connection->current = exchange;
+    {
+        QMutexLocker lock(&m_mutex);
+        request.id = m_nextId++;
+        exchange->id = request.id;
+        Record record;
+        record.request = request;
+        m_records.insert(request.id, record);
+        m_order.append(request.id);
+        ++m_active;
+        m_maxActive = qMax(m_maxActive, m_active);
+    }
+    exchange->request = std::move(request);
+    exchange->scenario = exchange->request.header("x-mock-scenario");
+    if (exchange->scenario.isEmpty())
+        exchange->scenario =
+            exchange->request.json().value(QStringLiteral("model")).toString().toUtf8();
+    Q_EMIT requestReceived(exchange->id);
+
+    if (exchange->scenario == "hang")
+        return;
+    if (exchange->scenario == "slow-first-byte") {
+        QTimer::singleShot(m_firstByteDelayMs.load(), m_context, [this, exchange] {
+            if (!exchange->finished)
+                respond(exchange);
+        });
+        return;
+    }
+    respond(exchange);
+}
+
+void MockUpstream::respond(const std::shared_ptr<Exchange> &exchange)
+{
+    const Request &request = exchange->request;
+    QByteArray requiredKey;
+    {
+        QMutexLocker lock(&m_mutex);
+        requiredKey = m_requiredApiKey;
+    }
+    const QString model = request.json().value(QStringLiteral("model")).toString();
+    const QByteArray &scenario = exchange->scenario;
+    if (!requiredKey.isEmpty() && request.header("authorization") != "Bearer " + requiredKey) {
+        respondError(exchange, 401, errorMessage(401, model), errorKind(401).first,
+                     errorKind(401).second);
+        return;
+    }
+    if (scenario.startsWith("error-text-")) {
+        sendComplete(exchange, scenario.mid(11).toInt(), "text/plain; charset=utf-8",
+                     "upstream exploded: plain text failure\n");
+        return;
+    }
+    if (scenario.startsWith("error-")) {
+        const int status = scenario.mid(6).toInt();
+        respondError(exchange, status, errorMessage(status, model), errorKind(status).first,
+                     errorKind(status).second);
+        return;
+    }
+    const QByteArray path = request.path.split('?').first();
+    if (request.method == "GET" && path == "/v1/models") {
+        const QByteArray body =
+            "{\"object\":\"list\",\"data\":[{\"id\":\"gpt-4o-mini\",\"object\":\"model\","
+            "\"created\":1721172741,\"owned_by\":\"system\"}]}";
+        sendComplete(exchange, 200, "application/json", pretty(body, 2));
+        return;
+    }
+    QJsonParseError parseError{};
+    const QJsonDocument document = QJsonDocument::fromJson(request.body, &parseError);
+    const bool knownPath =
+        path == "/v1/chat/completions" || path == "/v1/completions" || path == "/v1/embeddings";
+    if (request.method != "POST" || !knownPath) {
+        respondError(exchange, 404, "Invalid URL (" + request.method + ' ' + path + ')',
+                     "invalid_request_error", "null");
+        return;
+    }
+    if (parseError.error != QJsonParseError::NoError || !document.isObject()) {
+        respondError(
+            exchange, 400,
+            "We could not parse the JSON body of your request. (HINT: This likely means you aren't "
+            "using your HTTP library correctly.)",
+            "invalid_request_error", "null");
+        return;
+    }
+    const QJsonObject body = document.object();
+    if (path == "/v1/chat/completions")
+        respondChat(exchange, body);
+    else if (path == "/v1/completions")
+        respondCompletion(exchange, body);
+    else
+        respondEmbeddings(exchange, body);
+}
+
+void MockUpstream::respondChat(const std::shared_ptr<Exchange> &exchange, const QJsonObject &body)
+{
+    const int id = exchange->id;
+    const QByteArray model = quoted(body.value(QStringLiteral("model")).toString());
+    const QByteArray completionId =
+        "\"chatcmpl-mock" + QByteArray::number(id).rightJustified(8, '0') + '"';
+    const QByteArray created = number(QDateTime::currentSecsSinceEpoch());
+    const QJsonArray tools = body.value(QStringLiteral("tools")).toArray();
+    const bool toolCall =
+        !tools.isEmpty() &&
+        body.value(QStringLiteral("tool_choice")).toString() != QLatin1String("none");
+    const QByteArray toolName = quoted(tools.first()
+                                           .toObject()
+                                           .value(QStringLiteral("function"))
+                                           .toObject()
+                                           .value(QStringLiteral("name"))
+                                           .toString());
+    const QByteArray toolCallId = "\"call_mock" + QByteArray::number(id) + '"';
+
+    if (!body.value(QStringLiteral("stream")).toBool()) {
+        QByteArray message =
+            toolCall
+                ? "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":" + toolCallId +
+                      ",\"type\":\"function\",\"function\":{\"name\":" + toolName +
+                      ",\"arguments\":" + quoted(toolArguments()) +
+                      "}}],\"refusal\":null,\"annotations\":[]}"
+                : "{\"role\":\"assistant\",\"content\":" + quoted(replyText()) +
+                      ",\"refusal\":null,\"annotations\":[]}";
+        const QByteArray json =
+            "{\"id\":" + completionId + ",\"object\":\"chat.completion\",\"created\":" + created +
+            ",\"model\":" + model + ",\"choices\":[{\"index\":0,\"message\":" + message +
+            ",\"logprobs\":null,\"finish_reason\":" + (toolCall ? "\"tool_calls\"" : "\"stop\"") +
+            "}],\"usage\":" + usageJson(true) +
+            ",\"service_tier\":\"default\",\"system_fingerprint\":\"fp_mock0001\"}";
+        sendComplete(exchange, 200, "application/json", pretty(json, 2));
+        return;
+    }
+
+    const bool includeUsage = wantsUsage(body);
+    const QByteArray prefix =
+        "{\"id\":" + completionId + ",\"object\":\"chat.completion.chunk\",\"created\":" + created +
+        ",\"model\":" + model +
+        ",\"service_tier\":\"default\",\"system_fingerprint\":\"fp_mock0001\",\"choices\":[";
+    const QByteArray suffix = includeUsage ? "],\"usage\":null}" : "]}";
+    const auto choice = [](const QByteArray &delta, const QByteArray &finishReason) {
+        return "{\"index\":0,\"delta\":" + delta +
+               ",\"logprobs\":null,\"finish_reason\":" + finishReason + '}';
+    };
+    QList<QByteArray> events;
+    if (toolCall) {
+        events << sseEvent(
+            prefix +
+            choice("{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"index\":0,\"id\":" +
+                       toolCallId + ",\"type\":\"function\",\"function\":{\"name\":" + toolName +
+                       ",\"arguments\":\"\"}}],\"refusal\":null}",
+                   "null") +
+            suffix);
+        for (const QString &piece : toolArgumentPieces())
+            events << sseEvent(prefix +
+                               choice("{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":" +
+                                          quoted(piece) + "}}]}",
+                                      "null") +
+                               suffix);
+        events << sseEvent(prefix + choice("{}", "\"tool_calls\"") + suffix);
+    } else {
+        events << sseEvent(
+            prefix + choice("{\"role\":\"assistant\",\"content\":\"\",\"refusal\":null}", "null") +
+            suffix);
+        for (const QString &piece : replyPieces())
+            events << sseEvent(prefix + choice("{\"content\":" + quoted(piece) + '}', "null") +
+                               suffix);
+        events << sseEvent(prefix + choice("{}", "\"stop\"") + suffix);
+    }
+    if (includeUsage)
+        events << sseEvent(prefix + "],\"usage\":" + usageJson(true) + '}');
+    events << sseEvent("[DONE]");
+    beginStream(exchange, events);
+}
+
+void MockUpstream::respondCompletion(const std::shared_ptr<Exchange> &exchange,
+                                     const QJsonObject &body)
+{
+    const QByteArray model = quoted(body.value(QStringLiteral("model")).toString());
+    const QByteArray completionId =
+        "\"cmpl-mock" + QByteArray::number(exchange->id).rightJustified(8, '0') + '"';
+    const QByteArray created = number(QDateTime::currentSecsSinceEpoch());
+    if (!body.value(QStringLiteral("stream")).toBool()) {
+        const QByteArray json =
+            "{\"id\":" + completionId + ",\"object\":\"text_completion\",\"created\":" + created +
+            ",\"model\":" + model +
+            ",\"system_fingerprint\":\"fp_mock0001\",\"choices\":[{\"text\":" +
+            quoted(replyText()) +
+            ",\"index\":0,\"logprobs\":null,\"finish_reason\":\"stop\"}],\"usage\":" +
+            usageJson(false) + '}';
+        sendComplete(exchange, 200, "application/json", pretty(json, 2));
+        return;
+    }
+    const bool includeUsage = wantsUsage(body);
+    const QByteArray prefix = "{\"id\":" + completionId +
+                              ",\"object\":\"text_completion\",\"created\":" + created +
+                              ",\"choices\":[";
+    const QByteArray suffix = "],\"model\":" + model + ",\"system_fingerprint\":\"fp_mock0001\"" +
+                              (includeUsage ? QByteArray(",\"usage\":null}") : QByteArray("}"));
+    QList<QByteArray> events;
+    const QStringList pieces = replyPieces();
+    for (qsizetype i = 0; i < pieces.size(); ++i) {
+        const QByteArray finish = i + 1 == pieces.size() ? "\"stop\"" : "null";
+        events << sseEvent(prefix + "{\"text\":" + quoted(pieces.at(i)) +
+                           ",\"index\":0,\"logprobs\":null,\"finish_reason\":" + finish + '}' +
+                           suffix);
+    }
+    if (includeUsage)
+        events << sseEvent(prefix + "],\"model\":" + model +
+                           ",\"system_fingerprint\":\"fp_mock0001\",\"usage\":" + usageJson(false) +
+                           '}');
+    events << sseEvent("[DONE]");
+    beginStream(exchange, events);
+}
+
+void MockUpstream::respondEmbeddings(const std::shared_ptr<Exchange> &exchange,
+                                     const QJsonObject &body)
+{
+    const QJsonValue input = body.value(QStringLiteral("input"));
+    int inputs = 0;
+    if (input.isString()) {
+        inputs = 1;
+    } else if (input.isArray()) {
+        const QJsonArray array = input.toArray();
+        const bool tokenList = !array.isEmpty() && array.first().isDouble();
+        inputs = tokenList ? 1 : int(array.size());
+    }
+    if (inputs == 0) {
+        respondError(exchange, 400, "'input' is a required property", "invalid_request_error",
+                     "null");
+        return;
+    }
+    const int dimensions =
+        body.value(QStringLiteral("dimensions")).toInt(kDefaultEmbeddingDimensions);
+    const bool base64 =
+        body.value(QStringLiteral("encoding_format")).toString() == QLatin1String("base64");
+    QByteArray data;
+    for (int i = 0; i < inputs; ++i) {
+        const QList<float> values = embedding(i, dimensions);
+        QByteArray encoded;
+        if (base64) {
+            QByteArray raw(values.size() * 4, Qt::Uninitialized);
+            for (qsizetype j = 0; j < values.size(); ++j)
+                qToLittleEndian(values.at(j), raw.data() + j * 4);
+            encoded = '"' + raw.toBase64() + '"';
+        } else {
+            encoded = "[";
+            for (qsizetype j = 0; j < values.size(); ++j)
+                encoded += (j ? "," : "") + QByteArray::number(double(values.at(j)), 'g', 9);
+            encoded += ']';
+        }
+        data += (i ? "," : "") + QByteArray("{\"object\":\"embedding\",\"index\":") + number(i) +
+                ",\"embedding\":" + encoded + '}';
+    }
+    const int tokens = inputs * kEmbeddingTokensPerInput;
+    const QByteArray json =
+        "{\"object\":\"list\",\"data\":[" + data +
+        "],\"model\":" + quoted(body.value(QStringLiteral("model")).toString()) +
+        ",\"usage\":{\"prompt_tokens\":" + number(tokens) + ",\"total_tokens\":" + number(tokens) +
+        "}}";
+    sendComplete(exchange, 200, "application/json", pretty(json, 2));
+}
+
+void MockUpstream::respondError(const std::shared_ptr<Exchange> &exchange, int status,
+                                const QByteArray &message, const QByteArray &type,
+                                const QByteArray &code)
+{
+    const QByteArray json = "{\"error\":{\"message\":" + quoted(QString::fromUtf8(message)) +
+                            ",\"type\":" + quoted(QString::fromUtf8(type)) +
+                            ",\"param\":null,\"code\":" + code + "}}";
+    sendComplete(exchange, status, "application/json; charset=utf-8", pretty(json, 4) + '\n');
+}
+
+QByteArray MockUpstream::head(const std::shared_ptr<Exchange> &exchange, int status,
+                              const QByteArray &contentType, qint64 contentLength) const
+{
+    QByteArray out = "HTTP/1.1 " + number(status) + ' ' + reasonPhrase(status) + "\r\n";
+    out += "Date: " +
+           QDateTime::currentDateTimeUtc()
+               .toString(QStringLiteral("ddd, dd MMM yyyy hh:mm:ss 'GMT'"))
+               .toLatin1() +
+           "\r\n";
+    out += "Content-Type: " + contentType + "\r\n";
+    out += contentLength >= 0 ? "Content-Length: " + number(contentLength) + "\r\n"
+                              : QByteArray("Transfer-Encoding: chunked\r\n");
+    out += exchange->closeAfter ? "Connection: close\r\n" : "Connection: keep-alive\r\n";
+    out += "access-control-expose-headers: X-Request-ID\r\n"
+           "openai-organization: mock-org\r\n"
+           "openai-processing-ms: 7\r\n"
+           "openai-version: 2020-10-01\r\n"
+           "x-ratelimit-limit-requests: 10000\r\n"
+           "x-ratelimit-remaining-requests: 9999\r\n";
+    out += "x-request-id: req_mock" + number(exchange->id) + "\r\n\r\n";
+    return out;
+}
+
+void MockUpstream::sendComplete(const std::shared_ptr<Exchange> &exchange, int status,
+                                const QByteArray &contentType, const QByteArray &body)
+{
+    if (exchange->finished || !exchange->socket)
+        return;
+    if (exchange->scenario == "drop-mid-stream") {
+        // Without streaming: the status line and half of the announced body, then close.
+        const QByteArray half = body.left(body.size() / 2);
+        updateRecord(exchange->id, [&](Record &record) {
+            record.status = status;
+            record.body = half;
+            record.dropped = true;
+        });
+        exchange->socket->write(head(exchange, status, contentType, body.size()) + half);
+        exchange->finished = true;
+        exchange->socket->disconnectFromHost();
+        return;
+    }
+    // Recorded before writing: once the client has the bytes, the record says so.
+    updateRecord(exchange->id, [&](Record &record) {
+        record.status = status;
+        record.body = body;
+        record.complete = true;
+    });
+    exchange->socket->write(head(exchange, status, contentType, body.size()) + body);
+    exchange->socket->flush();
+    finishExchange(exchange);
+}
+
+void MockUpstream::beginStream(const std::shared_ptr<Exchange> &exchange, QList<QByteArray> events)
+{
+    if (exchange->finished || !exchange->socket)
+        return;
+    exchange->events = std::move(events);
+    if (exchange->scenario == "drop-mid-stream")
+        exchange->dropAfter = kDropAfterEvents;
+    updateRecord(exchange->id, [](Record &record) { record.status = 200; });
+    exchange->socket->write(head(exchange, 200, "text/event-stream; charset=utf-8", -1));
+    exchange->socket->flush();
+    pump(exchange);
+}
+
+void MockUpstream::pump(const std::shared_ptr<Exchange> &exchange)
+{
+    while (!exchange->finished && exchange->socket) {
+        if (exchange->next >= exchange->events.size()) {
+            updateRecord(exchange->id, [](Record &record) { record.complete = true; });
+            exchange->socket->write("0\r\n\r\n");
+            exchange->socket->flush();
+            finishExchange(exchange);
+            return;
+        }
+        const int limit = m_streamEventLimit.load();
+        if (limit >= 0 && exchange->next >= limit) {
+            if (!exchange->held) {
+                exchange->held = true;
+                m_held.append(exchange);
+            }
+            return;
+        }
+        if (exchange->dropAfter >= 0 && exchange->next >= exchange->dropAfter) {
+            exchange->finished = true;
+            updateRecord(exchange->id, [](Record &record) { record.dropped = true; });
+            exchange->socket->disconnectFromHost();
+            return;
+        }
+        const int delay = m_eventDelayMs.load();
+        if (delay > 0 && exchange->next > 0 && !exchange->delayDone) {
+            exchange->delayDone = true;
+            QTimer::singleShot(delay, m_context, [this, exchange] { pump(exchange); });
+            return;
+        }
+        exchange->delayDone = false;
+        const QByteArray &event = exchange->events.at(exchange->next);
+        // Counted before writing: eventsWritten() == n means event n+1 is not on the wire yet,
+        // and a client holding event n implies eventsWritten() >= n.
+        updateRecord(exchange->id, [&event](Record &record) {
+            ++record.eventsWritten;
+            record.body += event;
+        });
+        exchange->socket->write(QByteArray::number(event.size(), 16) + "\r\n" + event + "\r\n");
+        exchange->socket->flush();
+        const int index = exchange->next++;
+        Q_EMIT eventWritten(exchange->id, index);
+    }
+}
+
+void MockUpstream::releaseHeld()
+{
+    const QList<std::shared_ptr<Exchange>> held = std::exchange(m_held, {});
+    for (const std::shared_ptr<Exchange> &exchange : held) {
+        exchange->held = false;
+        pump(exchange);
+    }
+}
+
+void MockUpstream::finishExchange(const std::shared_ptr<Exchange> &exchange)
+{
+    exchange->finished = true;
+    Q_EMIT responseCompleted(exchange->id);
+    Connection *connection = exchange->connection;
+    if (!connection || connection->current != exchange)
+        return;
+    connection->current.reset();
+    exchange->connection = nullptr;
+    if (exchange->closeAfter) {
+        connection->socket->disconnectFromHost();
+        return;
+    }
+    if (!connection->buffer.isEmpty()) {
+        QTcpSocket *socket = connection->socket;
+        QMetaObject::invokeMethod(
+            m_context,
+            [this, socket] {
+                if (Connection *next = m_connections.value(socket))
+                    onReadyRead(next);
+            },
+            Qt::QueuedConnection);
+    }
+}

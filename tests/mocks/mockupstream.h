@@ -1,0 +1,181 @@
+#pragma once
+
+#include <QByteArray>
+#include <QHash>
+#include <QHostAddress>
+#include <QJsonObject>
+#include <QList>
+#include <QMutex>
+#include <QObject>
+#include <QPair>
+#include <QThread>
+
+#include <atomic>
+#include <memory>
+
+class QTcpServer;
+class QTcpSocket;
+
+/// A mock of the OpenAI API on a raw QTcpServer, speaking OpenAI's wire format: pretty-printed
+/// JSON bodies with OpenAI's key order, SSE streams as `data: {chunk}\n\n` events in HTTP/1.1
+/// chunked transfer encoding (one chunk per event), `data: [DONE]\n\n` at the end.
+///
+/// Endpoints: POST /v1/chat/completions (plain, streamed, tool calls when the request has
+/// `tools`), POST /v1/completions, POST /v1/embeddings (`encoding_format` "base64" → base64 of
+/// little-endian float32, otherwise float arrays), GET /v1/models.
+///
+/// Fault scenarios are picked by the request's model name or an `X-Mock-Scenario` header:
+/// `error-<status>` (OpenAI error JSON with that status), `error-text-<status>` (plain text
+/// body), `slow-first-byte` (waits firstByteDelayMs() before answering), `drop-mid-stream`
+/// (closes the socket after 2 events; without streaming, in the middle of the body) and `hang`
+/// (never answers).
+///
+/// Runs on its own thread, so tests may block their own thread. Every request is recorded with
+/// what was answered; the observers are thread-safe, the signals come from the mock's thread.
+class MockUpstream : public QObject
+{
+    Q_OBJECT
+public:
+    struct Request
+    {
+        int id = 0; ///< 1-based, in arrival order.
+        QByteArray method;
+        QByteArray path;
+        QList<QPair<QByteArray, QByteArray>> headers;
+        QByteArray body;
+
+        /// First header named \a name (case-insensitive), or an empty array.
+        QByteArray header(QByteArrayView name) const;
+        QJsonObject json() const;
+    };
+
+    /// Usage reported for every chat completion and completion.
+    static constexpr int kPromptTokens = 19;
+    static constexpr int kCompletionTokens = 10;
+    static constexpr int kCachedTokens = 6;
+    static constexpr int kReasoningTokens = 2;
+    /// Embedding usage: prompt tokens per input.
+    static constexpr int kEmbeddingTokensPerInput = 5;
+    static constexpr int kDefaultEmbeddingDimensions = 8;
+    /// Events of a drop-mid-stream answer before the socket is closed.
+    static constexpr int kDropAfterEvents = 2;
+
+    explicit MockUpstream(QObject *parent = nullptr);
+    ~MockUpstream() override;
+
+    /// Starts the mock's thread and listens; \a port 0 picks a free port.
+    bool start(const QHostAddress &address = QHostAddress::LocalHost, quint16 port = 0);
+    /// Closes every connection and stops the thread. Called by the destructor.
+    void stop();
+    quint16 port() const { return m_port; }
+    /// "http://127.0.0.1:<port>/v1": what a channel's base_url would be.
+    QString baseUrl() const;
+
+    /// The text of a chat/completion answer, streamed one piece per event.
+    static QStringList replyPieces();
+    static QString replyText() { return replyPieces().join(QString()); }
+    /// The arguments of the streamed tool call, in the pieces they are streamed in.
+    static QStringList toolArgumentPieces();
+    static QString toolArguments() { return toolArgumentPieces().join(QString()); }
+    /// The embedding of input \a inputIndex: multiples of 1/32, exact in float32 and JSON.
+    static QList<float> embedding(int inputIndex, int dimensions = kDefaultEmbeddingDimensions);
+
+    /// Waits this long between two stream events (0: write them back to back).
+    void setEventDelayMs(int ms) { m_eventDelayMs.store(ms); }
+    /// How long slow-first-byte waits before the status line (default 500 ms).
+    void setFirstByteDelayMs(int ms) { m_firstByteDelayMs.store(ms); }
+    int firstByteDelayMs() const { return m_firstByteDelayMs.load(); }
+    /// Streams hold before their event number \a events (0-based count of written events) until
+    /// the limit is raised; -1 (default) is unlimited. With 1, every stream sends its headers
+    /// and first event, then waits: this makes "event 2 was not sent yet" a fact, not a timing.
+    void setStreamEventLimit(int events);
+    /// When set, requests without `Authorization: Bearer <key>` get OpenAI's 401.
+    void setRequiredApiKey(const QByteArray &key);
+
+    QList<Request> requests() const;
+    int requestCount() const;
+    /// The request with \a id (1-based); a default Request if there is none.
+    Request request(int id) const;
+    Request lastRequest() const;
+    /// Events (SSE `data:` blocks, [DONE] included) written for request \a id so far.
+    int eventsWritten(int id) const;
+    /// The status the mock answered request \a id with (0 while nothing was sent).
+    int responseStatus(int id) const;
+    /// Body bytes written for request \a id, without the chunked framing.
+    QByteArray responseBody(int id) const;
+    /// True once the whole response of \a id was written.
+    bool isResponseComplete(int id) const;
+    /// True when the client closed the connection before the response of \a id was complete.
+    bool isPeerClosed(int id) const;
+    /// Requests received whose response is neither complete nor abandoned.
+    int activeRequests() const;
+    /// Highest activeRequests() seen since start or the last clearRecords().
+    int maxActiveRequests() const;
+    /// TCP connections currently open.
+    int openConnections() const;
+    /// Forgets recorded requests and resets maxActiveRequests() (ids keep counting).
+    void clearRecords();
+
+Q_SIGNALS:
+    void requestReceived(int id);
+    void eventWritten(int id, int eventIndex);
+    void responseCompleted(int id);
+    void peerClosed(int id);
+
+private:
+    struct Connection;
+    struct Exchange;
+    struct Record
+    {
+        Request request;
+        int status = 0;
+        int eventsWritten = 0;
+        QByteArray body;
+        bool complete = false;
+        bool peerClosed = false;
+        bool dropped = false;
+    };
+
+    void onNewConnection();
+    void onReadyRead(Connection *connection);
+    void onDisconnected(Connection *connection);
+    bool takeRequest(Connection *connection, Request *request);
+    void dispatch(Connection *connection, Request request);
+    void respond(const std::shared_ptr<Exchange> &exchange);
+    void respondChat(const std::shared_ptr<Exchange> &exchange, const QJsonObject &body);
+    void respondCompletion(const std::shared_ptr<Exchange> &exchange, const QJsonObject &body);
+    void respondEmbeddings(const std::shared_ptr<Exchange> &exchange, const QJsonObject &body);
+    void respondError(const std::shared_ptr<Exchange> &exchange, int status,
+                      const QByteArray &message, const QByteArray &type, const QByteArray &code);
+    void sendComplete(const std::shared_ptr<Exchange> &exchange, int status,
+                      const QByteArray &contentType, const QByteArray &body);
+    void beginStream(const std::shared_ptr<Exchange> &exchange, QList<QByteArray> events);
+    void pump(const std::shared_ptr<Exchange> &exchange);
+    void finishExchange(const std::shared_ptr<Exchange> &exchange);
+    void releaseHeld();
+    QByteArray head(const std::shared_ptr<Exchange> &exchange, int status,
+                    const QByteArray &contentType, qint64 contentLength) const;
+
+    Record recordOf(int id) const;
+    template<typename F> void updateRecord(int id, F change);
+
+    QThread m_thread;
+    QObject *m_context = nullptr; ///< Lives on m_thread; parent of the server and sockets.
+    QTcpServer *m_server = nullptr;
+    quint16 m_port = 0;
+    QHash<QTcpSocket *, Connection *> m_connections; ///< Mock thread only.
+    QList<std::shared_ptr<Exchange>> m_held;         ///< Mock thread only.
+
+    std::atomic<int> m_eventDelayMs{0};
+    std::atomic<int> m_firstByteDelayMs{500};
+    std::atomic<int> m_streamEventLimit{-1};
+
+    mutable QMutex m_mutex; ///< Guards everything below.
+    QByteArray m_requiredApiKey;
+    QHash<int, Record> m_records;
+    QList<int> m_order;
+    int m_nextId = 1;
+    int m_active = 0;
+    int m_maxActive = 0;
+    int m_openConnections = 0;
+};
