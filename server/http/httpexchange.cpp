@@ -33,26 +33,46 @@ HttpExchange::~HttpExchange() = default;
 QByteArray HttpExchange::reasonPhrase(int status)
 {
     switch (status) {
-    case 200: return "OK";
-    case 201: return "Created";
-    case 204: return "No Content";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 402: return "Payment Required";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 408: return "Request Timeout";
-    case 409: return "Conflict";
-    case 413: return "Payload Too Large";
-    case 422: return "Unprocessable Entity";
-    case 429: return "Too Many Requests";
-    case 500: return "Internal Server Error";
-    case 501: return "Not Implemented";
-    case 502: return "Bad Gateway";
-    case 503: return "Service Unavailable";
-    case 504: return "Gateway Timeout";
-    default: return status < 400 ? "OK" : "Error";
+    case 200:
+        return "OK";
+    case 201:
+        return "Created";
+    case 204:
+        return "No Content";
+    case 400:
+        return "Bad Request";
+    case 401:
+        return "Unauthorized";
+    case 402:
+        return "Payment Required";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 408:
+        return "Request Timeout";
+    case 409:
+        return "Conflict";
+    case 413:
+        return "Payload Too Large";
+    case 422:
+        return "Unprocessable Entity";
+    case 429:
+        return "Too Many Requests";
+    case 500:
+        return "Internal Server Error";
+    case 501:
+        return "Not Implemented";
+    case 502:
+        return "Bad Gateway";
+    case 503:
+        return "Service Unavailable";
+    case 504:
+        return "Gateway Timeout";
+    default:
+        return status < 400 ? "OK" : "Error";
     }
 }
 
@@ -70,20 +90,24 @@ QByteArray HttpExchange::head(int status, const QByteArray &contentType, const H
                               qint64 contentLength) const
 {
     QByteArray out;
-    out.reserve(256);
-    out += "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status) + "\r\n";
+    out.reserve(192 + contentType.size());
+    out.append("HTTP/1.1 ")
+        .append(QByteArray::number(status))
+        .append(' ')
+        .append(reasonPhrase(status));
     if (!contentType.isEmpty())
-        out += "Content-Type: " + contentType + "\r\n";
+        out.append("\r\nContent-Type: ").append(contentType);
     if (contentLength >= 0)
-        out += "Content-Length: " + QByteArray::number(contentLength) + "\r\n";
+        out.append("\r\nContent-Length: ").append(QByteArray::number(contentLength));
     else if (m_chunked)
-        out += "Transfer-Encoding: chunked\r\n";
+        out.append("\r\nTransfer-Encoding: chunked");
     if (!m_requestId.isEmpty())
-        out += "X-Request-Id: " + m_requestId + "\r\n";
+        out.append("\r\nX-Request-Id: ").append(m_requestId);
     for (const auto &[key, value] : extra)
-        out += key + ": " + value + "\r\n";
-    const bool close = !m_guard || m_guard->closeAfterResponse() || (contentLength < 0 && !m_chunked);
-    out += close ? "Connection: close\r\n\r\n" : "\r\n";
+        out.append("\r\n").append(key).append(": ").append(value);
+    const bool close =
+        !m_guard || m_guard->closeAfterResponse() || (contentLength < 0 && !m_chunked);
+    out.append(close ? "\r\nConnection: close\r\n\r\n" : "\r\n\r\n");
     return out;
 }
 
@@ -101,13 +125,16 @@ void HttpExchange::send(int status, const QByteArray &contentType, const QByteAr
     m_headSent = true;
     if (m_socket && m_socket->state() == QAbstractSocket::ConnectedState) {
         markFirstByte();
-        m_socket->write(head(status, contentType, extraHeaders, body.size()) + body);
+        QByteArray response = head(status, contentType, extraHeaders, body.size());
+        response.append(body);
+        m_socket->write(response);
         m_socket->flush();
     }
     finish();
 }
 
-void HttpExchange::beginStream(int status, const QByteArray &contentType, const HeaderList &extraHeaders)
+void HttpExchange::beginStream(int status, const QByteArray &contentType,
+                               const HeaderList &extraHeaders)
 {
     if (m_finished || m_headSent)
         return;

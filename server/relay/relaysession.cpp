@@ -1,6 +1,7 @@
 #include "relaysession.h"
 
 #include "http/httpexchange.h"
+#include "jsonscan.h"
 #include "openaierror.h"
 #include "storage/logwriter.h"
 #include "upstream/upstreamcall.h"
@@ -59,7 +60,8 @@ void RelaySession::onHeaders(int status)
     m_upstreamStatus = status;
     m_upstreamId = QString::fromUtf8(m_call->responseHeader("x-request-id"));
     const QByteArray contentType = m_call->responseHeader("content-type");
-    if (status >= 200 && status < 300 && m_context.stream && contentType.contains("text/event-stream")) {
+    if (status >= 200 && status < 300 && m_context.stream &&
+        contentType.contains("text/event-stream")) {
         m_streaming = true;
         if (m_exchange)
             m_exchange->beginStream(200, "text/event-stream; charset=utf-8",
@@ -79,9 +81,11 @@ void RelaySession::onData(const QByteArray &data)
     }
     if (m_body.size() + data.size() > kMaxBufferedBody) {
         m_call->abort();
-        finishWithError(502, OpenAIError::body(QStringLiteral("upstream response is too large"),
-                                               QStringLiteral("upstream_error"), QStringLiteral("response_too_large"),
-                                               m_context.requestId),
+        finishWithError(502,
+                        OpenAIError::body(QStringLiteral("upstream response is too large"),
+                                          QStringLiteral("upstream_error"),
+                                          QStringLiteral("response_too_large"),
+                                          m_context.requestId),
                         QStringLiteral("upstream response is too large"));
         return;
     }
@@ -105,9 +109,9 @@ void RelaySession::inspectEvent(const SseParser::Event &event, bool *forward)
     for (const QJsonValue &choiceValue : choices) {
         const QJsonObject choice = choiceValue.toObject();
         const QJsonObject delta = choice.value(QStringLiteral("delta")).toObject();
-        m_deliveredTextChars += textLength(delta.value(QStringLiteral("content")))
-                                + textLength(delta.value(QStringLiteral("reasoning_content")))
-                                + textLength(choice.value(QStringLiteral("text")));
+        m_deliveredTextChars += textLength(delta.value(QStringLiteral("content"))) +
+                                textLength(delta.value(QStringLiteral("reasoning_content"))) +
+                                textLength(choice.value(QStringLiteral("text")));
         const QJsonArray toolCalls = delta.value(QStringLiteral("tool_calls")).toArray();
         for (const QJsonValue &toolCall : toolCalls)
             m_deliveredTextChars += textLength(toolCall.toObject()
@@ -150,8 +154,8 @@ void RelaySession::onFinished(int curlCode, const QString &error)
         if (curlCode != 0) {
             errorText = QStringLiteral("upstream stream failed: %1").arg(error);
             if (m_exchange)
-                m_exchange->writeChunk(OpenAIError::streamEvent(errorText, QStringLiteral("upstream_error"),
-                                                                m_context.requestId));
+                m_exchange->writeChunk(OpenAIError::streamEvent(
+                    errorText, QStringLiteral("upstream_error"), m_context.requestId));
         }
         if (m_exchange)
             m_exchange->endStream();
@@ -170,24 +174,32 @@ void RelaySession::onFinished(int curlCode, const QString &error)
         return;
     }
     if (m_upstreamStatus < 200 || m_upstreamStatus >= 300) {
-        const OpenAIError::Mapped mapped = OpenAIError::mapUpstream(m_upstreamStatus, m_body, m_context.requestId);
-        const QJsonObject error = QJsonDocument::fromJson(mapped.body).object().value(QStringLiteral("error")).toObject();
-        finishWithError(mapped.status, mapped.body, error.value(QStringLiteral("message")).toString());
+        const OpenAIError::Mapped mapped =
+            OpenAIError::mapUpstream(m_upstreamStatus, m_body, m_context.requestId);
+        const QJsonObject error =
+            QJsonDocument::fromJson(mapped.body).object().value(QStringLiteral("error")).toObject();
+        finishWithError(mapped.status, mapped.body,
+                        error.value(QStringLiteral("message")).toString());
         return;
     }
-    const QJsonObject response = QJsonDocument::fromJson(m_body).object();
-    if (response.value(QStringLiteral("usage")).isObject()) {
-        m_usage = Usage::fromOpenAI(response.value(QStringLiteral("usage")).toObject());
+    // Only `usage` and `id` matter here; large answers are not parsed whole.
+    const QJsonObject usage = JsonScan::lastObjectMember(m_body, "usage");
+    if (!usage.isEmpty()) {
+        m_usage = Usage::fromOpenAI(usage);
         m_usageFromUpstream = true;
     } else {
-        const QJsonArray choices = response.value(QStringLiteral("choices")).toArray();
+        const QJsonArray choices =
+            QJsonDocument::fromJson(m_body).object().value(QStringLiteral("choices")).toArray();
         for (const QJsonValue &choice : choices) {
-            m_deliveredTextChars += textLength(choice.toObject().value(QStringLiteral("message")).toObject().value(QStringLiteral("content")))
-                                    + textLength(choice.toObject().value(QStringLiteral("text")));
+            const QJsonObject object = choice.toObject();
+            m_deliveredTextChars += textLength(object.value(QStringLiteral("message"))
+                                                   .toObject()
+                                                   .value(QStringLiteral("content"))) +
+                                    textLength(object.value(QStringLiteral("text")));
         }
     }
     if (m_upstreamId.isEmpty())
-        m_upstreamId = response.value(QStringLiteral("id")).toString();
+        m_upstreamId = JsonScan::firstStringMember(m_body, "id");
     QByteArray contentType = m_call->responseHeader("content-type");
     if (contentType.isEmpty())
         contentType = "application/json";
@@ -200,8 +212,8 @@ void RelaySession::finishWithError(int status, const QByteArray &body, const QSt
 {
     if (m_exchange) {
         if (m_streaming) {
-            m_exchange->writeChunk(OpenAIError::streamEvent(logMessage, QStringLiteral("upstream_error"),
-                                                            m_context.requestId));
+            m_exchange->writeChunk(OpenAIError::streamEvent(
+                logMessage, QStringLiteral("upstream_error"), m_context.requestId));
             m_exchange->endStream();
         } else {
             m_exchange->send(status, "application/json", body);

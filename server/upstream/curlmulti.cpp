@@ -13,7 +13,9 @@ struct GlobalInit
 
 } // namespace
 
-/// Read and write notifiers for one libcurl socket.
+/// Read and write notifiers for one socket descriptor. Kept per descriptor number after
+/// libcurl stops watching it (disabled), because libcurl removes and re-adds a kept-alive
+/// connection's socket for every transfer; a later socket with the same number reuses them.
 struct CurlMulti::SocketWatch
 {
     QSocketNotifier *read = nullptr;
@@ -21,17 +23,12 @@ struct CurlMulti::SocketWatch
 
     void setEvents(int what)
     {
-        read->setEnabled(what == CURL_POLL_IN || what == CURL_POLL_INOUT);
-        write->setEnabled(what == CURL_POLL_OUT || what == CURL_POLL_INOUT);
-    }
-    ~SocketWatch()
-    {
-        // Deleted from inside a libcurl callback that may run inside a notifier's slot.
-        for (QSocketNotifier *notifier : {read, write}) {
-            notifier->setEnabled(false);
-            notifier->disconnect();
-            notifier->deleteLater();
-        }
+        const bool wantRead = what == CURL_POLL_IN || what == CURL_POLL_INOUT;
+        const bool wantWrite = what == CURL_POLL_OUT || what == CURL_POLL_INOUT;
+        if (read->isEnabled() != wantRead)
+            read->setEnabled(wantRead);
+        if (write->isEnabled() != wantWrite)
+            write->setEnabled(wantWrite);
     }
 };
 
@@ -58,6 +55,7 @@ CurlMulti::~CurlMulti()
     for (UpstreamCall *call : calls)
         call->detach();
     curl_multi_cleanup(m_multi);
+    qDeleteAll(m_watches); // The notifiers themselves are children of this object.
     for (CURL *handle : std::as_const(m_idleHandles))
         curl_easy_cleanup(handle);
 }
@@ -104,20 +102,24 @@ int CurlMulti::socketCallback(void *, int fd, int what, void *self, void *socket
     auto *multi = static_cast<CurlMulti *>(self);
     auto *watch = static_cast<SocketWatch *>(socketData);
     if (what == CURL_POLL_REMOVE) {
-        delete watch;
+        if (watch)
+            watch->setEvents(CURL_POLL_NONE);
         curl_multi_assign(multi->m_multi, fd, nullptr);
         return 0;
     }
+    if (!watch)
+        watch = multi->m_watches.value(fd);
     if (!watch) {
         watch = new SocketWatch;
+        multi->m_watches.insert(fd, watch);
         watch->read = new QSocketNotifier(fd, QSocketNotifier::Read, multi);
         watch->write = new QSocketNotifier(fd, QSocketNotifier::Write, multi);
         connect(watch->read, &QSocketNotifier::activated, multi,
                 [multi, fd] { multi->onSocketEvent(fd, CURL_CSELECT_IN); });
         connect(watch->write, &QSocketNotifier::activated, multi,
                 [multi, fd] { multi->onSocketEvent(fd, CURL_CSELECT_OUT); });
-        curl_multi_assign(multi->m_multi, fd, watch);
     }
+    curl_multi_assign(multi->m_multi, fd, watch);
     watch->setEvents(what);
     return 0;
 }

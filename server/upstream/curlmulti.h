@@ -50,4 +50,5 @@ private:
     int m_callbackDepth = 0;
     bool m_dueNow = false; ///< libcurl asked for a zero timeout.
     QList<CURL *> m_idleHandles;
+    QHash<int, SocketWatch *> m_watches; ///< By descriptor number.
 };

@@ -73,14 +73,23 @@ size_t UpstreamCall::onHeader(char *data, size_t size, size_t count, void *self)
 {
     auto *call = static_cast<UpstreamCall *>(self);
     const size_t length = size * count;
-    const QByteArray line = QByteArray(data, qsizetype(length)).trimmed();
+    QByteArrayView line(data, qsizetype(length));
+    while (!line.isEmpty() && (line.back() == '\n' || line.back() == '\r'))
+        line.chop(1);
     if (line.startsWith("HTTP/")) {
         // A new header block (after 1xx, a proxy CONNECT or a redirect): keep only the last.
         call->m_headers.clear();
-        const QList<QByteArray> parts = line.split(' ');
-        call->m_status = parts.size() > 1 ? parts.at(1).toInt() : 0;
+        const qsizetype space = line.indexOf(' ');
+        call->m_status = space > 0
+                             ? line.sliced(space + 1, qMin<qsizetype>(3, line.size() - space - 1))
+                                   .toByteArray()
+                                   .toInt()
+                             : 0;
     } else if (const qsizetype colon = line.indexOf(':'); colon > 0) {
-        call->m_headers.append({line.left(colon).trimmed(), line.mid(colon + 1).trimmed()});
+        QByteArrayView value = line.sliced(colon + 1);
+        while (!value.isEmpty() && (value.front() == ' ' || value.front() == '\t'))
+            value = value.sliced(1);
+        call->m_headers.append({line.first(colon).toByteArray(), value.toByteArray()});
     }
     return call->m_aborted ? 0 : length;
 }

@@ -32,4 +32,3 @@ CREATE TABLE logs (
 CREATE INDEX idx_logs_request_at ON logs (request_at);
 CREATE INDEX idx_logs_group_time ON logs (group_id, request_at);
 CREATE INDEX idx_logs_request_id ON logs (request_id);
-CREATE INDEX idx_logs_channel ON logs (channel_id);
