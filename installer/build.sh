@@ -81,6 +81,8 @@ cmd_deps() {
 
 cmd_build() {
   export CCACHE_DIR="${CCACHE_DIR:-/var/cache/aiproxy-ccache}"
+  # Hits across checkouts in different folders (CI builds a fresh clone elsewhere).
+  export CCACHE_BASEDIR="$REPO" CCACHE_NOHASHDIR=1
   mkdir -p "$CCACHE_DIR" 2>/dev/null || export CCACHE_DIR="$HOME/.cache/aiproxy-ccache"
   if [[ ! -f "$BUILD_DIR/build.ninja" ]]; then
     log "configuring $BUILD_DIR"

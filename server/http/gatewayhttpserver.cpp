@@ -23,6 +23,9 @@ void GuardedTcpServer::incomingConnection(qintptr descriptor)
         return;
     }
     socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    // Owned by this listener, so connections still open when the worker shuts down are closed
+    // (and their exchanges see clientGone()) instead of leaking.
+    socket->setParent(this);
     ConnectionGuard *guard = ConnectionGuard::install(socket, m_httpServer, m_limits);
     // The HTTP server connects its readyRead slot while handling this call.
     addPendingConnection(socket);

@@ -15,8 +15,8 @@
 #include <QJsonDocument>
 #include <QRandomGenerator>
 
-RelayController::RelayController(const GatewayConfig &config, SnapshotStore *snapshots, LogWriter *logs,
-                                 CurlMulti *curl, QObject *parent)
+RelayController::RelayController(const GatewayConfig &config, SnapshotStore *snapshots,
+                                 LogWriter *logs, CurlMulti *curl, QObject *parent)
     : QObject(parent)
     , m_config(config)
     , m_snapshots(snapshots)
@@ -27,20 +27,24 @@ RelayController::RelayController(const GatewayConfig &config, SnapshotStore *sna
 
 void RelayController::registerRoutes(Router &router)
 {
-    router.add("GET", QStringLiteral("/v1/models"), [this](HttpRequest &r, HttpExchange *e) { handleModels(r, e); });
-    router.add("GET", QStringLiteral("/v1/models/{*model}"), [this](HttpRequest &r, HttpExchange *e) { handleModel(r, e); });
-    router.add("POST", QStringLiteral("/v1/chat/completions"), [this](HttpRequest &r, HttpExchange *e) {
-        handleRelay(r, e, RelayMode::ChatCompletions, "/chat/completions");
-    });
+    router.add("GET", QStringLiteral("/v1/models"),
+               [this](HttpRequest &r, HttpExchange *e) { handleModels(r, e); });
+    router.add("GET", QStringLiteral("/v1/models/{*model}"),
+               [this](HttpRequest &r, HttpExchange *e) { handleModel(r, e); });
+    router.add("POST", QStringLiteral("/v1/chat/completions"),
+               [this](HttpRequest &r, HttpExchange *e) {
+                   handleRelay(r, e, RelayMode::ChatCompletions, "/chat/completions");
+               });
     router.add("POST", QStringLiteral("/v1/completions"), [this](HttpRequest &r, HttpExchange *e) {
         handleRelay(r, e, RelayMode::Completions, "/completions");
     });
     router.add("POST", QStringLiteral("/v1/embeddings"), [this](HttpRequest &r, HttpExchange *e) {
         handleRelay(r, e, RelayMode::Embeddings, "/embeddings");
     });
-    router.add("POST", QStringLiteral("/v1/engines/{model}/embeddings"), [this](HttpRequest &r, HttpExchange *e) {
-        handleRelay(r, e, RelayMode::Embeddings, "/embeddings");
-    });
+    router.add("POST", QStringLiteral("/v1/engines/{model}/embeddings"),
+               [this](HttpRequest &r, HttpExchange *e) {
+                   handleRelay(r, e, RelayMode::Embeddings, "/embeddings");
+               });
 }
 
 void RelayController::replyError(HttpExchange *exchange, int status, const QString &message,
@@ -50,26 +54,29 @@ void RelayController::replyError(HttpExchange *exchange, int status, const QStri
                    OpenAIError::body(message, type, code, exchange->requestId()));
 }
 
-bool RelayController::authenticate(const HttpRequest &request, HttpExchange *exchange, Caller *caller)
+bool RelayController::authenticate(const HttpRequest &request, HttpExchange *exchange,
+                                   Caller *caller)
 {
     QByteArray credential = request.header("authorization");
     if (credential.isEmpty())
         credential = request.header("x-api-key");
     if (credential.isEmpty()) {
-        replyError(exchange, 401, QStringLiteral("no API key provided: send it as 'Authorization: Bearer <key>'"),
+        replyError(exchange, 401,
+                   QStringLiteral("no API key provided: send it as 'Authorization: Bearer <key>'"),
                    QStringLiteral("invalid_request_error"), QStringLiteral("invalid_api_key"));
         return false;
     }
     caller->snapshot = m_snapshots->current();
-    caller->token = caller->snapshot->tokenByKey(Token::normalizeKey(QString::fromUtf8(credential)));
+    caller->token =
+        caller->snapshot->tokenByKey(Token::normalizeKey(QString::fromUtf8(credential)));
     if (!caller->token) {
-        replyError(exchange, 401, QStringLiteral("invalid API key"), QStringLiteral("invalid_request_error"),
-                   QStringLiteral("invalid_api_key"));
+        replyError(exchange, 401, QStringLiteral("invalid API key"),
+                   QStringLiteral("invalid_request_error"), QStringLiteral("invalid_api_key"));
         return false;
     }
     if (caller->token->status != Token::Enabled) {
-        replyError(exchange, 401, QStringLiteral("API key is disabled"), QStringLiteral("invalid_request_error"),
-                   QStringLiteral("api_key_disabled"));
+        replyError(exchange, 401, QStringLiteral("API key is disabled"),
+                   QStringLiteral("invalid_request_error"), QStringLiteral("api_key_disabled"));
         return false;
     }
     caller->group = caller->snapshot->group(caller->token->groupId);
@@ -81,7 +88,8 @@ bool RelayController::authenticate(const HttpRequest &request, HttpExchange *exc
     if (!caller->token->subnets.isEmpty()) {
         bool allowed = false;
         for (const QString &subnet : caller->token->subnets)
-            allowed = allowed || request.remoteAddress.isInSubnet(QHostAddress::parseSubnet(subnet));
+            allowed =
+                allowed || request.remoteAddress.isInSubnet(QHostAddress::parseSubnet(subnet));
         if (!allowed) {
             replyError(exchange, 403, QStringLiteral("API key is not allowed from this address"),
                        QStringLiteral("invalid_request_error"), QStringLiteral("ip_not_allowed"));
@@ -99,10 +107,12 @@ void RelayController::handleModels(HttpRequest &request, HttpExchange *exchange)
     QJsonArray data;
     for (const QString &model : caller.snapshot->modelsFor(*caller.token, *caller.group)) {
         const ModelConfig config = caller.snapshot->modelConfigs.value(model);
-        data.append(QJsonObject{{QStringLiteral("id"), model},
-                                {QStringLiteral("object"), QStringLiteral("model")},
-                                {QStringLiteral("created"), config.createdAt / 1000},
-                                {QStringLiteral("owned_by"), config.owner.isEmpty() ? QStringLiteral("aiproxy") : config.owner}});
+        data.append(
+            QJsonObject{{QStringLiteral("id"), model},
+                        {QStringLiteral("object"), QStringLiteral("model")},
+                        {QStringLiteral("created"), config.createdAt / 1000},
+                        {QStringLiteral("owned_by"),
+                         config.owner.isEmpty() ? QStringLiteral("aiproxy") : config.owner}});
     }
     exchange->send(200, "application/json",
                    QJsonDocument(QJsonObject{{QStringLiteral("object"), QStringLiteral("list")},
@@ -120,19 +130,23 @@ void RelayController::handleModel(HttpRequest &request, HttpExchange *exchange)
         if (model.compare(wanted, Qt::CaseInsensitive) != 0)
             continue;
         const ModelConfig config = caller.snapshot->modelConfigs.value(model);
-        exchange->send(200, "application/json",
-                       QJsonDocument(QJsonObject{{QStringLiteral("id"), model},
-                                                 {QStringLiteral("object"), QStringLiteral("model")},
-                                                 {QStringLiteral("created"), config.createdAt / 1000},
-                                                 {QStringLiteral("owned_by"), config.owner.isEmpty() ? QStringLiteral("aiproxy") : config.owner}})
-                           .toJson(QJsonDocument::Compact));
+        exchange->send(
+            200, "application/json",
+            QJsonDocument(
+                QJsonObject{{QStringLiteral("id"), model},
+                            {QStringLiteral("object"), QStringLiteral("model")},
+                            {QStringLiteral("created"), config.createdAt / 1000},
+                            {QStringLiteral("owned_by"),
+                             config.owner.isEmpty() ? QStringLiteral("aiproxy") : config.owner}})
+                .toJson(QJsonDocument::Compact));
         return;
     }
     replyError(exchange, 404, QStringLiteral("The model '%1' does not exist").arg(wanted),
                QStringLiteral("invalid_request_error"), QStringLiteral("model_not_found"));
 }
 
-const Channel *RelayController::pickChannel(const QList<const Channel *> &candidates, quint32 random)
+const Channel *RelayController::pickChannel(const QList<const Channel *> &candidates,
+                                            quint32 random)
 {
     if (candidates.isEmpty())
         return nullptr;
@@ -181,7 +195,8 @@ void RelayController::handleRelay(HttpRequest &request, HttpExchange *exchange, 
 {
     const qint64 requestAt = QDateTime::currentMSecsSinceEpoch();
     if (m_config.disableServe) {
-        replyError(exchange, 503, QStringLiteral("the relay is disabled on this gateway (DISABLE_SERVE)"),
+        replyError(exchange, 503,
+                   QStringLiteral("the relay is disabled on this gateway (DISABLE_SERVE)"),
                    QStringLiteral("server_error"), QStringLiteral("service_disabled"));
         return;
     }
@@ -189,12 +204,34 @@ void RelayController::handleRelay(HttpRequest &request, HttpExchange *exchange, 
     if (!authenticate(request, exchange, &caller))
         return;
 
+    // Requests refused after authentication are logged for their group (unauthenticated ones are
+    // not: anyone could fill the log with them).
+    const auto refuse = [&](int status, const QString &message, const QString &code,
+                            const QString &model) {
+        replyError(exchange, status, message, QStringLiteral("invalid_request_error"), code);
+        LogRecord record;
+        record.requestId = QString::fromLatin1(exchange->requestId());
+        record.requestAt = requestAt;
+        record.createdAt = QDateTime::currentMSecsSinceEpoch();
+        record.latencyMs = record.createdAt - requestAt;
+        record.groupId = caller.group->id;
+        record.tokenId = caller.token->id;
+        record.tokenName = caller.token->name;
+        record.model = model;
+        record.mode = int(mode);
+        record.endpoint = request.path;
+        record.code = status;
+        record.content = message;
+        record.ip = request.remoteAddress.toString();
+        m_logs->enqueue(std::move(record));
+    };
     QJsonParseError parseError{};
     const QJsonDocument document = QJsonDocument::fromJson(request.body, &parseError);
     if (parseError.error != QJsonParseError::NoError || !document.isObject()) {
-        replyError(exchange, 400,
-                   QStringLiteral("request body is not a JSON object: %1").arg(parseError.errorString()),
-                   QStringLiteral("invalid_request_error"), QStringLiteral("invalid_json"));
+        refuse(
+            400,
+            QStringLiteral("request body is not a JSON object: %1").arg(parseError.errorString()),
+            QStringLiteral("invalid_json"), QString());
         return;
     }
     QJsonObject body = document.object();
@@ -202,20 +239,22 @@ void RelayController::handleRelay(HttpRequest &request, HttpExchange *exchange, 
     if (requestedModel.isEmpty())
         requestedModel = request.param(QStringLiteral("model"));
     if (requestedModel.isEmpty()) {
-        replyError(exchange, 400, QStringLiteral("'model' is required"), QStringLiteral("invalid_request_error"),
-                   QStringLiteral("missing_model"));
+        refuse(400, QStringLiteral("'model' is required"), QStringLiteral("missing_model"),
+               QString());
         return;
     }
     const QString model = caller.snapshot->canonicalModel(requestedModel);
-    const bool tokenAllows = caller.token->models.isEmpty()
-                             || caller.token->models.contains(model, Qt::CaseInsensitive);
+    const bool tokenAllows =
+        caller.token->models.isEmpty() || caller.token->models.contains(model, Qt::CaseInsensitive);
     const QList<const Channel *> candidates =
-        tokenAllows ? caller.snapshot->channelsFor(model, caller.group->effectiveSets()) : QList<const Channel *>{};
+        tokenAllows ? caller.snapshot->channelsFor(model, caller.group->effectiveSets())
+                    : QList<const Channel *>{};
     const Channel *channel = pickChannel(candidates, QRandomGenerator::global()->generate());
     if (!channel) {
-        replyError(exchange, 404,
-                   QStringLiteral("The model '%1' does not exist or you do not have access to it").arg(requestedModel),
-                   QStringLiteral("invalid_request_error"), QStringLiteral("model_not_found"));
+        refuse(404,
+               QStringLiteral("The model '%1' does not exist or you do not have access to it")
+                   .arg(requestedModel),
+               QStringLiteral("model_not_found"), requestedModel);
         return;
     }
 
@@ -263,7 +302,8 @@ void RelayController::handleRelay(HttpRequest &request, HttpExchange *exchange, 
     upstream.body = rewrite ? QJsonDocument(body).toJson(QJsonDocument::Compact) : request.body;
     upstream.headers = {"Content-Type: application/json",
                         "Authorization: Bearer " + channel->key.toUtf8(),
-                        context.stream ? QByteArray("Accept: text/event-stream") : QByteArray("Accept: application/json")};
+                        context.stream ? QByteArray("Accept: text/event-stream")
+                                       : QByteArray("Accept: application/json")};
     upstream.connectTimeoutMs = m_config.upstreamConnectTimeoutSec * 1000;
     upstream.proxy = channel->proxyUrl.toUtf8();
     upstream.skipTlsVerify = channel->skipTlsVerify;

@@ -230,7 +230,7 @@ void RelaySession::onClientGone()
         m_call->abort();
     if (m_exchange)
         m_exchange->abandon();
-    complete(499, QStringLiteral("client disconnected"));
+    complete(499, QStringLiteral("connection closed before the response completed"));
 }
 
 void RelaySession::complete(int status, const QString &errorText)

@@ -345,6 +345,7 @@ private Q_SLOTS:
             QCOMPARE(error.value("type").toString(), QStringLiteral("invalid_request_error"));
             QVERIFY(error.value("code").toString() == QLatin1String("invalid_api_key") ||
                     error.value("code").toString() == QLatin1String("api_key_disabled"));
+            QCOMPARE(logCount(requestId), 0); // Unauthenticated requests are not logged.
         }
         QCOMPARE(lastUpstreamId(), before); // Nothing reached the upstream.
     }
@@ -372,6 +373,14 @@ private Q_SLOTS:
             QVERIFY(error.value("message").toString().contains(c.model));
             QCOMPARE(response.json().value("aiproxy").toString(),
                      QString::fromLatin1(response.header("x-request-id")));
+            // Refused after authentication: logged for the caller's group with the reason.
+            const QSqlRecord row = logRow(response.header("x-request-id"));
+            QVERIFY(!row.isEmpty());
+            QCOMPARE(row.value("code").toInt(), 404);
+            QCOMPARE(row.value("model").toString(), c.model);
+            QCOMPARE(row.value("channel_id").toLongLong(), 0);
+            QVERIFY(row.value("content").toString().contains(c.model));
+            QVERIFY(!row.value("group_id").toString().isEmpty());
         }
         QCOMPARE(lastUpstreamId(), before);
     }
