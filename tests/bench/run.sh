@@ -316,10 +316,10 @@ run_ttfb direct "http://127.0.0.1:$DIRECT_PORT/sse/v1/chat/completions" "$MODEL"
 # ------------------------------------------------------------------ slow streams
 SLOW_RC=0
 if [[ "$SKIP_GATEWAY" != 1 && "$SKIP_SLOW" != 1 ]]; then
-  log "slow streams: $SLOW_N concurrent, 20 events 100 ms apart, upstream 127.0.0.1:$SLOW_PORT"
+  log "slow streams: $SLOW_N concurrent, 50 events 100 ms apart, upstream 127.0.0.1:$SLOW_PORT"
   GATEWAY_PID="$GW_PID" timeout 300 node "$HERE/slowstreams.mjs" \
     --url "http://127.0.0.1:$GW_PORT/v1/chat/completions" --upstream-port "$SLOW_PORT" \
-    --auth "$AUTH" --model "$SLOW_MODEL" --n "$SLOW_N" --events 20 --interval-ms 100 \
+    --auth "$AUTH" --model "$SLOW_MODEL" --n "$SLOW_N" --events 50 --interval-ms 100 \
     --ramp-ms 1000 --deadline-s 180 > "$TMP/slow.txt" || SLOW_RC=$?
   grep '^RESULT ' "$TMP/slow.txt" | tail -n1 | sed 's/^RESULT //' > "$RES/slow.json" || true
   [[ -s "$RES/slow.json" ]] || rm -f "$RES/slow.json"
