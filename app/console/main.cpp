@@ -36,7 +36,8 @@ int main(int argc, char *argv[])
     QTextStream out(stdout);
     QTextStream err(stderr);
 
-    const ConfigLoader::Result loaded = ConfigLoader::load(app.arguments(), ConfigLoader::processEnvironment());
+    const ConfigLoader::Result loaded =
+        ConfigLoader::load(app.arguments(), ConfigLoader::processEnvironment());
     if (loaded.showHelp) {
         out << loaded.helpText;
         return 0;
@@ -59,18 +60,23 @@ int main(int argc, char *argv[])
     }
     const GatewayConfig &config = core.config();
     if (config.adminKeyGenerated)
-        out << "Generated ADMIN_KEY (stored in " << config.dataDir << "/.env.aiproxy.local): "
-            << config.adminKey << Qt::endl;
+        out << "Generated ADMIN_KEY (stored in " << config.dataDir
+            << "/.env.aiproxy.local): " << config.adminKey << Qt::endl;
     out << "aiproxy " << AIPROXY_VERSION << " listening on "
-        << (config.listenAddress.protocol() == QAbstractSocket::IPv6Protocol ? "[" + config.listenAddress.toString() + "]"
-                                                                            : config.listenAddress.toString())
-        << ":" << core.port() << " with " << config.effectiveWorkerThreads() << " worker threads, database "
-        << (config.sqlDsn.isEmpty() ? "sqlite:" + config.resolvedSqlitePath() : QStringLiteral("postgres"))
+        << (config.listenAddress.protocol() == QAbstractSocket::IPv6Protocol
+                ? "[" + config.listenAddress.toString() + "]"
+                : config.listenAddress.toString())
+        << ":" << core.port() << " with " << config.effectiveWorkerThreads()
+        << " worker threads, database "
+        << (config.sqlDsn.isEmpty() ? "sqlite:" + config.resolvedSqlitePath()
+                                    : QStringLiteral("postgres"))
         << Qt::endl;
 
     // SIGINT/SIGTERM → graceful drain, through a self-pipe so the handler stays async-safe.
     if (::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalPipe) == 0) {
-        struct sigaction action {};
+        struct sigaction action
+        {
+        };
         action.sa_handler = onSignal;
         sigemptyset(&action.sa_mask);
         action.sa_flags = SA_RESTART;
@@ -83,10 +89,11 @@ int main(int argc, char *argv[])
         char byte = 0;
         [[maybe_unused]] const auto readBytes = ::read(g_signalPipe[0], &byte, 1);
         notifier.setEnabled(false);
-        out << "aiproxy: shutting down, draining " << core.activeRequests() << " in-flight requests (up to "
-            << config.shutdownTimeoutSec << " s)" << Qt::endl;
+        out << "aiproxy: shutting down, draining " << core.activeRequests()
+            << " in-flight requests (up to " << config.shutdownTimeoutSec << " s)" << Qt::endl;
         core.stop(config.shutdownTimeoutSec * 1000);
-        out << "aiproxy: stopped; " << core.logWriter()->writtenCount() << " log rows written" << Qt::endl;
+        out << "aiproxy: stopped; " << core.logWriter()->writtenCount() << " log rows written"
+            << Qt::endl;
         app.quit();
     });
     return app.exec();

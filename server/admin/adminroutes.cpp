@@ -45,19 +45,23 @@ void sendResult(HttpExchange *exchange, const AdminService::Result &result)
 void install(Router &router, AdminService *service, QObject *threadContext, const QString &adminKey)
 {
     const qint64 startedAt = QDateTime::currentSecsSinceEpoch();
-    router.add("GET", QStringLiteral("/api/status"), [startedAt](HttpRequest &, HttpExchange *exchange) {
-        sendResult(exchange, AdminService::Result::ok(QJsonObject{
-                                 {QStringLiteral("version"), QCoreApplication::applicationVersion()},
-                                 {QStringLiteral("start_time"), startedAt},
-                             }));
-    });
+    router.add(
+        "GET", QStringLiteral("/api/status"), [startedAt](HttpRequest &, HttpExchange *exchange) {
+            sendResult(exchange,
+                       AdminService::Result::ok(QJsonObject{
+                           {QStringLiteral("version"), QCoreApplication::applicationVersion()},
+                           {QStringLiteral("start_time"), startedAt},
+                       }));
+        });
 
     // Every other /api route requires the admin key; `guarded` wraps a use case adapter that
     // runs on the admin thread (the request is copied there; the reply comes back here).
     const Guard guarded = [service, threadContext, adminKey](UseCase useCase) -> Router::Handler {
-        return [service, threadContext, adminKey, useCase](HttpRequest &request, HttpExchange *exchange) {
+        return [service, threadContext, adminKey, useCase](HttpRequest &request,
+                                                           HttpExchange *exchange) {
             if (!isAuthorized(request, adminKey)) {
-                sendResult(exchange, AdminService::Result::error(401, QStringLiteral("unauthorized: invalid admin key")));
+                sendResult(exchange, AdminService::Result::error(
+                                         401, QStringLiteral("unauthorized: invalid admin key")));
                 return;
             }
             replyFromThread(service, threadContext, exchange, [service, useCase, request]() {

@@ -14,7 +14,8 @@ class HttpExchange;
 namespace AdminRoutes {
 
 /// \a threadContext lives on the router's (connection) thread; \a service on the admin thread.
-void install(Router &router, AdminService *service, QObject *threadContext, const QString &adminKey);
+void install(Router &router, AdminService *service, QObject *threadContext,
+             const QString &adminKey);
 
 /// True when \a request carries \a adminKey as "Authorization: Bearer", plain Authorization,
 /// or ?key= (aiproxy strips "Bearer " and "sk-").

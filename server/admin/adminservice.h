@@ -45,8 +45,14 @@ public:
         int status = 200;
         QString message;
         QJsonValue data;
-        static Result ok(QJsonValue data = QJsonValue()) { return {200, QString(), std::move(data)}; }
-        static Result error(int status, QString message) { return {status, std::move(message), QJsonValue()}; }
+        static Result ok(QJsonValue data = QJsonValue())
+        {
+            return {200, QString(), std::move(data)};
+        }
+        static Result error(int status, QString message)
+        {
+            return {status, std::move(message), QJsonValue()};
+        }
         bool isOk() const { return status >= 200 && status < 300; }
     };
 

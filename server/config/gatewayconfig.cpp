@@ -22,32 +22,47 @@ struct Setting
 // One table drives flags, environment and .env files alike.
 constexpr Setting kSettings[] = {
     {"LISTEN", "listen", "addr", "Listen address, e.g. :3000 or 127.0.0.1:3000 (LISTEN)."},
-    {"ADMIN_KEY", "admin-key", "key", "Admin API key; generated and persisted when unset (ADMIN_KEY)."},
-    {"DATA_DIR", "data-dir", "dir", "Directory for the SQLite file and generated secrets (DATA_DIR)."},
-    {"SQL_DSN", "sql-dsn", "dsn", "Main database; postgres://… for PostgreSQL, empty for SQLite (SQL_DSN)."},
+    {"ADMIN_KEY", "admin-key", "key",
+     "Admin API key; generated and persisted when unset (ADMIN_KEY)."},
+    {"DATA_DIR", "data-dir", "dir",
+     "Directory for the SQLite file and generated secrets (DATA_DIR)."},
+    {"SQL_DSN", "sql-dsn", "dsn",
+     "Main database; postgres://… for PostgreSQL, empty for SQLite (SQL_DSN)."},
     {"LOG_SQL_DSN", "log-sql-dsn", "dsn", "Separate log database, same syntax (LOG_SQL_DSN)."},
     {"SQLITE_PATH", "sqlite-path", "file", "SQLite file, relative to the data dir (SQLITE_PATH)."},
-    {"SQLITE_BUSY_TIMEOUT", "sqlite-busy-timeout", "ms", "SQLite busy timeout in ms (SQLITE_BUSY_TIMEOUT)."},
-    {"DISABLE_MODEL_CONFIG", "disable-model-config", "bool", "Accept models without a model config (DISABLE_MODEL_CONFIG)."},
+    {"SQLITE_BUSY_TIMEOUT", "sqlite-busy-timeout", "ms",
+     "SQLite busy timeout in ms (SQLITE_BUSY_TIMEOUT)."},
+    {"DISABLE_MODEL_CONFIG", "disable-model-config", "bool",
+     "Accept models without a model config (DISABLE_MODEL_CONFIG)."},
     {"DISABLE_SERVE", "disable-serve", "bool", "Answer relay requests with 503 (DISABLE_SERVE)."},
     {"WORKER_THREADS", "workers", "n", "HTTP worker threads, 0 = one per core (WORKER_THREADS)."},
-    {"MAX_REQUEST_BODY_SIZE", "max-body-size", "bytes", "Largest accepted request body (MAX_REQUEST_BODY_SIZE)."},
-    {"IDLE_TIMEOUT", "idle-timeout", "s", "Close idle keep-alive connections after this (IDLE_TIMEOUT)."},
-    {"HEADER_TIMEOUT", "header-timeout", "s", "Time allowed to send a request's headers and body (HEADER_TIMEOUT)."},
-    {"SHUTDOWN_TIMEOUT", "shutdown-timeout", "s", "Drain deadline for in-flight requests on SIGTERM (SHUTDOWN_TIMEOUT)."},
-    {"UPSTREAM_CONNECT_TIMEOUT", "upstream-connect-timeout", "s", "Upstream connect timeout (UPSTREAM_CONNECT_TIMEOUT)."},
-    {"LOG_FLUSH_INTERVAL_MS", "log-flush-interval", "ms", "Log writer batch interval (LOG_FLUSH_INTERVAL_MS)."},
-    {"LOG_BATCH_SIZE", "log-batch-size", "rows", "Rows that trigger an early log flush (LOG_BATCH_SIZE)."},
-    {"CONFIG_RELOAD_INTERVAL", "config-reload-interval", "s", "Reload channels/tokens from the database every N s (CONFIG_RELOAD_INTERVAL)."},
+    {"MAX_REQUEST_BODY_SIZE", "max-body-size", "bytes",
+     "Largest accepted request body (MAX_REQUEST_BODY_SIZE)."},
+    {"IDLE_TIMEOUT", "idle-timeout", "s",
+     "Close idle keep-alive connections after this (IDLE_TIMEOUT)."},
+    {"HEADER_TIMEOUT", "header-timeout", "s",
+     "Time allowed to send a request's headers and body (HEADER_TIMEOUT)."},
+    {"SHUTDOWN_TIMEOUT", "shutdown-timeout", "s",
+     "Drain deadline for in-flight requests on SIGTERM (SHUTDOWN_TIMEOUT)."},
+    {"UPSTREAM_CONNECT_TIMEOUT", "upstream-connect-timeout", "s",
+     "Upstream connect timeout (UPSTREAM_CONNECT_TIMEOUT)."},
+    {"LOG_FLUSH_INTERVAL_MS", "log-flush-interval", "ms",
+     "Log writer batch interval (LOG_FLUSH_INTERVAL_MS)."},
+    {"LOG_BATCH_SIZE", "log-batch-size", "rows",
+     "Rows that trigger an early log flush (LOG_BATCH_SIZE)."},
+    {"CONFIG_RELOAD_INTERVAL", "config-reload-interval", "s",
+     "Reload channels/tokens from the database every N s (CONFIG_RELOAD_INTERVAL)."},
 };
 
 bool parseBool(const QString &text, bool *ok)
 {
     const QString t = text.trimmed().toLower();
     *ok = true;
-    if (t == QLatin1String("1") || t == QLatin1String("true") || t == QLatin1String("yes") || t == QLatin1String("on"))
+    if (t == QLatin1String("1") || t == QLatin1String("true") || t == QLatin1String("yes") ||
+        t == QLatin1String("on"))
         return true;
-    if (t.isEmpty() || t == QLatin1String("0") || t == QLatin1String("false") || t == QLatin1String("no") || t == QLatin1String("off"))
+    if (t.isEmpty() || t == QLatin1String("0") || t == QLatin1String("false") ||
+        t == QLatin1String("no") || t == QLatin1String("off"))
         return false;
     *ok = false;
     return false;
@@ -81,7 +96,8 @@ QHash<QString, QString> ConfigLoader::parseEnvFile(const QByteArray &contents)
             continue;
         const QString key = QString::fromUtf8(line.left(eq).trimmed());
         QByteArray value = line.mid(eq + 1).trimmed();
-        if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') && value.back() == value.front())
+        if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') &&
+            value.back() == value.front())
             value = value.mid(1, value.size() - 2);
         else if (const int hash = value.indexOf(" #"); hash >= 0)
             value = value.left(hash).trimmed();
@@ -110,7 +126,8 @@ bool ConfigLoader::parseListen(const QString &text, QHostAddress *address, quint
         return false;
     *port = quint16(value);
     if (host.isEmpty() || host == QLatin1String("0.0.0.0")) {
-        *address = host.isEmpty() ? QHostAddress(QHostAddress::Any) : QHostAddress(QHostAddress::AnyIPv4);
+        *address =
+            host.isEmpty() ? QHostAddress(QHostAddress::Any) : QHostAddress(QHostAddress::AnyIPv4);
         return true;
     }
     if (host == QLatin1String("localhost")) {
@@ -173,7 +190,8 @@ ConfigLoader::Result ConfigLoader::load(const QStringList &arguments,
         return result;
     }
     if (!parser.positionalArguments().isEmpty())
-        result.errors << QStringLiteral("unexpected argument: %1").arg(parser.positionalArguments().first());
+        result.errors
+            << QStringLiteral("unexpected argument: %1").arg(parser.positionalArguments().first());
     result.showHelp = parser.isSet(helpOption);
     result.showVersion = parser.isSet(versionOption);
 
@@ -219,7 +237,9 @@ ConfigLoader::Result ConfigLoader::load(const QStringList &arguments,
         const qint64 parsed = v.toLongLong(&ok);
         if (!ok || parsed < minimum || parsed > maximum)
             errors << QStringLiteral("%1: '%2' is not a whole number from %3 to %4")
-                          .arg(QLatin1String(key), v).arg(minimum).arg(maximum);
+                          .arg(QLatin1String(key), v)
+                          .arg(minimum)
+                          .arg(maximum);
         else
             *target = static_cast<std::remove_pointer_t<decltype(target)>>(parsed);
     };
@@ -227,26 +247,30 @@ ConfigLoader::Result ConfigLoader::load(const QStringList &arguments,
         bool ok = true;
         const bool parsed = parseBool(text(key), &ok);
         if (!ok)
-            errors << QStringLiteral("%1: '%2' is not a boolean").arg(QLatin1String(key), text(key));
+            errors
+                << QStringLiteral("%1: '%2' is not a boolean").arg(QLatin1String(key), text(key));
         else
             *target = parsed;
     };
 
-    if (const QString listen = text("LISTEN"); !listen.isEmpty()
-        && !parseListen(listen, &c.listenAddress, &c.listenPort))
-        errors << QStringLiteral("LISTEN: '%1' is not an address like :3000 or 127.0.0.1:3000").arg(listen);
+    if (const QString listen = text("LISTEN");
+        !listen.isEmpty() && !parseListen(listen, &c.listenAddress, &c.listenPort))
+        errors << QStringLiteral("LISTEN: '%1' is not an address like :3000 or 127.0.0.1:3000")
+                      .arg(listen);
     c.adminKey = text("ADMIN_KEY");
-    c.dataDir = QDir(text("DATA_DIR").isEmpty() ? QDir::currentPath() : text("DATA_DIR")).absolutePath();
+    c.dataDir =
+        QDir(text("DATA_DIR").isEmpty() ? QDir::currentPath() : text("DATA_DIR")).absolutePath();
     c.sqlDsn = text("SQL_DSN");
     c.logSqlDsn = text("LOG_SQL_DSN");
     if (!text("SQLITE_PATH").isEmpty())
         c.sqlitePath = text("SQLITE_PATH");
     for (const char *key : {"SQL_DSN", "LOG_SQL_DSN"}) {
         const QString dsn = text(key);
-        if (!dsn.isEmpty() && !dsn.startsWith(QLatin1String("postgres://"))
-            && !dsn.startsWith(QLatin1String("postgresql://")))
+        if (!dsn.isEmpty() && !dsn.startsWith(QLatin1String("postgres://")) &&
+            !dsn.startsWith(QLatin1String("postgresql://")))
             errors << QStringLiteral("%1: only postgres:// or postgresql:// DSNs are supported "
-                                     "(leave it empty for SQLite)").arg(QLatin1String(key));
+                                     "(leave it empty for SQLite)")
+                          .arg(QLatin1String(key));
     }
     integer("SQLITE_BUSY_TIMEOUT", &c.sqliteBusyTimeoutMs, 0, 600000);
     boolean("DISABLE_MODEL_CONFIG", &c.disableModelConfig);

@@ -20,7 +20,7 @@ struct GatewayConfig
     int sqliteBusyTimeoutMs = 3000;
     bool disableModelConfig = false;
     bool disableServe = false;
-    int workerThreads = 0;                        ///< 0: one per core.
+    int workerThreads = 0; ///< 0: one per core.
     qint64 maxRequestBodyBytes = 64ll * 1024 * 1024;
     int idleTimeoutSec = 120;
     int headerTimeoutSec = 30;

@@ -26,15 +26,24 @@ bool loadTable(Database &db, const char *sql, Insert insert, QString *error)
 
 } // namespace
 
-std::shared_ptr<ConfigSnapshot> ConfigSnapshot::load(Database &db, bool disableModelConfig, QString *error)
+std::shared_ptr<ConfigSnapshot> ConfigSnapshot::load(Database &db, bool disableModelConfig,
+                                                     QString *error)
 {
     auto snapshot = std::make_shared<ConfigSnapshot>();
     snapshot->disableModelConfig = disableModelConfig;
     ConfigSnapshot &s = *snapshot;
-    if (!loadTable<Token>(db, "SELECT * FROM tokens", [&](Token t) { s.tokensByKey.insert(t.key, std::move(t)); }, error)
-        || !loadTable<Group>(db, "SELECT * FROM tenant_groups", [&](Group g) { s.groups.insert(g.id, std::move(g)); }, error)
-        || !loadTable<Channel>(db, "SELECT * FROM channels ORDER BY id", [&](Channel c) { s.channels.insert(c.id, std::move(c)); }, error)
-        || !loadTable<ModelConfig>(db, "SELECT * FROM model_configs", [&](ModelConfig m) { s.modelConfigs.insert(m.model, std::move(m)); }, error))
+    if (!loadTable<Token>(
+            db, "SELECT * FROM tokens", [&](Token t) { s.tokensByKey.insert(t.key, std::move(t)); },
+            error) ||
+        !loadTable<Group>(
+            db, "SELECT * FROM tenant_groups",
+            [&](Group g) { s.groups.insert(g.id, std::move(g)); }, error) ||
+        !loadTable<Channel>(
+            db, "SELECT * FROM channels ORDER BY id",
+            [&](Channel c) { s.channels.insert(c.id, std::move(c)); }, error) ||
+        !loadTable<ModelConfig>(
+            db, "SELECT * FROM model_configs",
+            [&](ModelConfig m) { s.modelConfigs.insert(m.model, std::move(m)); }, error))
         return nullptr;
     for (const Channel &channel : std::as_const(s.channels)) {
         if (channel.status != Channel::Enabled || !ProviderPresets::instance().find(channel.type))
@@ -60,7 +69,8 @@ const Group *ConfigSnapshot::group(const QString &id) const
     return it == groups.constEnd() ? nullptr : &it.value();
 }
 
-QList<const Channel *> ConfigSnapshot::channelsFor(const QString &model, const QStringList &sets) const
+QList<const Channel *> ConfigSnapshot::channelsFor(const QString &model,
+                                                   const QStringList &sets) const
 {
     QList<const Channel *> result;
     const auto ids = channelsByModel.value(model);

@@ -25,7 +25,8 @@ struct ConfigSnapshot
     bool disableModelConfig = false;
 
     /// Loads everything from \a db (calling thread's connection).
-    static std::shared_ptr<ConfigSnapshot> load(Database &db, bool disableModelConfig, QString *error);
+    static std::shared_ptr<ConfigSnapshot> load(Database &db, bool disableModelConfig,
+                                                QString *error);
 
     const Token *tokenByKey(const QString &key) const;
     const Group *group(const QString &id) const;

@@ -34,7 +34,8 @@ bool GatewayCore::start(QString *error)
 {
     if (m_config.adminKey.isEmpty()) {
         QString persistError;
-        m_config.adminKey = ConfigLoader::generateAndPersistAdminKey(m_config.dataDir, &persistError);
+        m_config.adminKey =
+            ConfigLoader::generateAndPersistAdminKey(m_config.dataDir, &persistError);
         m_config.adminKeyGenerated = true;
         if (!persistError.isEmpty())
             qWarning().noquote() << persistError;
@@ -48,13 +49,15 @@ bool GatewayCore::start(QString *error)
     }
     m_mainDb = std::make_unique<Database>(mainSpec, QStringLiteral("main"));
     if (!m_config.logSqlDsn.isEmpty()) {
-        DatabaseSpec logSpec = DatabaseSpec::parse(m_config.logSqlDsn, QString(), m_config.sqliteBusyTimeoutMs, &specError);
+        DatabaseSpec logSpec = DatabaseSpec::parse(m_config.logSqlDsn, QString(),
+                                                   m_config.sqliteBusyTimeoutMs, &specError);
         if (!specError.isEmpty()) {
             *error = QStringLiteral("LOG_SQL_DSN: %1").arg(specError);
             return false;
         }
         m_logDb = std::make_unique<Database>(logSpec, QStringLiteral("log"));
-        if (!m_mainDb->open({Database::Schema::Main}, error) || !m_logDb->open({Database::Schema::Log}, error))
+        if (!m_mainDb->open({Database::Schema::Main}, error) ||
+            !m_logDb->open({Database::Schema::Log}, error))
             return false;
     } else if (!m_mainDb->open({Database::Schema::Main, Database::Schema::Log}, error)) {
         return false;
@@ -69,15 +72,19 @@ bool GatewayCore::start(QString *error)
                                               m_config.logBatchSize, m_config.logMaxPending);
     m_logWriter->start();
 
-    m_admin = new AdminService(m_config, m_mainDb.get(), logDatabase(), m_logWriter.get(), m_snapshots.get());
+    m_admin = new AdminService(m_config, m_mainDb.get(), logDatabase(), m_logWriter.get(),
+                               m_snapshots.get());
     m_admin->moveToThread(&m_adminThread);
     m_adminThread.start();
     // Periodic reload picks up changes made by other instances sharing the database.
-    QMetaObject::invokeMethod(m_admin, [this] {
-        auto *timer = new QTimer(m_admin);
-        connect(timer, &QTimer::timeout, m_admin, [this] { m_admin->reloadSnapshot(); });
-        timer->start(m_config.configReloadSec * 1000);
-    }, Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+        m_admin,
+        [this] {
+            auto *timer = new QTimer(m_admin);
+            connect(timer, &QTimer::timeout, m_admin, [this] { m_admin->reloadSnapshot(); });
+            timer->start(m_config.configReloadSec * 1000);
+        },
+        Qt::BlockingQueuedConnection);
 
 #ifdef Q_OS_LINUX
     const int workerCount = m_config.effectiveWorkerThreads();
@@ -87,7 +94,8 @@ bool GatewayCore::start(QString *error)
     quint16 port = m_config.listenPort;
     for (int i = 0; i < workerCount; ++i) {
         QString listenError;
-        const qintptr fd = createListeningSocket(m_config.listenAddress, port, workerCount > 1, &listenError);
+        const qintptr fd =
+            createListeningSocket(m_config.listenAddress, port, workerCount > 1, &listenError);
         if (fd < 0) {
             *error = listenError;
             stop(0);
@@ -126,7 +134,8 @@ void GatewayCore::reloadSnapshot()
 {
     if (!m_admin)
         return;
-    QMetaObject::invokeMethod(m_admin, [this] { m_admin->reloadSnapshot(); }, Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+        m_admin, [this] { m_admin->reloadSnapshot(); }, Qt::BlockingQueuedConnection);
 }
 
 void GatewayCore::stop(int drainMs)
@@ -144,10 +153,13 @@ void GatewayCore::stop(int drainMs)
     for (auto &worker : m_workers)
         worker->shutdown();
     if (m_admin) {
-        QMetaObject::invokeMethod(m_admin, [this] {
-            delete m_admin;
-            m_admin = nullptr;
-        }, Qt::BlockingQueuedConnection);
+        QMetaObject::invokeMethod(
+            m_admin,
+            [this] {
+                delete m_admin;
+                m_admin = nullptr;
+            },
+            Qt::BlockingQueuedConnection);
     }
     m_adminThread.quit();
     m_adminThread.wait();

@@ -11,8 +11,8 @@
 #include <QJsonObject>
 #include <QTimer>
 
-HttpWorker::HttpWorker(int index, const GatewayConfig &config, SnapshotStore *snapshots, LogWriter *logs,
-                       RouteInstaller installRoutes)
+HttpWorker::HttpWorker(int index, const GatewayConfig &config, SnapshotStore *snapshots,
+                       LogWriter *logs, RouteInstaller installRoutes)
     : m_index(index)
     , m_config(config)
     , m_snapshots(snapshots)
@@ -32,8 +32,9 @@ bool HttpWorker::start(qintptr listeningDescriptor)
     moveToThread(&m_thread);
     m_thread.start();
     bool ok = false;
-    QMetaObject::invokeMethod(this, [this, listeningDescriptor, &ok] { setUp(listeningDescriptor, &ok); },
-                              Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+        this, [this, listeningDescriptor, &ok] { setUp(listeningDescriptor, &ok); },
+        Qt::BlockingQueuedConnection);
     return ok;
 }
 
@@ -46,8 +47,10 @@ void HttpWorker::setUp(qintptr listeningDescriptor, bool *ok)
     auto notFound = [](HttpRequest &request, HttpExchange *exchange, bool methodMismatch) {
         const int status = methodMismatch ? 405 : 404;
         const QString message = methodMismatch
-                                    ? QStringLiteral("method %1 is not allowed for %2").arg(QString::fromLatin1(request.method), request.path)
-                                    : QStringLiteral("no route for %1 %2").arg(QString::fromLatin1(request.method), request.path);
+                                    ? QStringLiteral("method %1 is not allowed for %2")
+                                          .arg(QString::fromLatin1(request.method), request.path)
+                                    : QStringLiteral("no route for %1 %2")
+                                          .arg(QString::fromLatin1(request.method), request.path);
         if (request.path.startsWith(QLatin1String("/api/"))) {
             exchange->send(status, "application/json",
                            QJsonDocument(QJsonObject{{QStringLiteral("success"), false},
@@ -70,7 +73,8 @@ void HttpWorker::setUp(qintptr listeningDescriptor, bool *ok)
     *ok = m_server->adoptListeningSocket(listeningDescriptor, limits);
     auto *counter = new QTimer(m_server);
     counter->setInterval(20);
-    connect(counter, &QTimer::timeout, m_server, [this] { m_active = m_server->activeExchanges(); });
+    connect(counter, &QTimer::timeout, m_server,
+            [this] { m_active = m_server->activeExchanges(); });
     counter->start();
 }
 
@@ -78,10 +82,13 @@ void HttpWorker::stopAccepting()
 {
     if (!m_thread.isRunning())
         return;
-    QMetaObject::invokeMethod(this, [this] {
-        if (m_server)
-            m_server->stopAccepting();
-    }, Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            if (m_server)
+                m_server->stopAccepting();
+        },
+        Qt::BlockingQueuedConnection);
 }
 
 int HttpWorker::activeRequests() const
@@ -105,6 +112,7 @@ void HttpWorker::shutdown()
 {
     if (!m_thread.isRunning())
         return;
-    QMetaObject::invokeMethod(this, [this] { tearDown(); }, Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+        this, [this] { tearDown(); }, Qt::BlockingQueuedConnection);
     m_thread.wait();
 }

@@ -10,7 +10,8 @@ ProviderPresets::ProviderPresets()
     QFile file(QStringLiteral(":/providers/openai-compatible.json"));
     if (!file.open(QIODevice::ReadOnly))
         qFatal("provider presets resource is missing");
-    const QJsonArray presets = QJsonDocument::fromJson(file.readAll()).object().value(QStringLiteral("presets")).toArray();
+    const QJsonArray presets =
+        QJsonDocument::fromJson(file.readAll()).object().value(QStringLiteral("presets")).toArray();
     for (const QJsonValue &value : presets) {
         const QJsonObject object = value.toObject();
         Preset preset{object.value(QStringLiteral("type")).toInt(),

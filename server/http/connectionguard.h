@@ -48,8 +48,19 @@ public:
     static qint64 rejectedCount();
 
 private:
-    enum class Phase { Headers, FixedBody, ChunkedBody };
-    enum class ChunkState { Size, Data, DataEnd, Trailer };
+    enum class Phase
+    {
+        Headers,
+        FixedBody,
+        ChunkedBody
+    };
+    enum class ChunkState
+    {
+        Size,
+        Data,
+        DataEnd,
+        Trailer
+    };
 
     ConnectionGuard(QTcpSocket *socket, QObject *httpServer, const Limits &limits);
     void preRead();

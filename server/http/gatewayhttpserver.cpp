@@ -8,7 +8,8 @@
 
 #include <atomic>
 
-GuardedTcpServer::GuardedTcpServer(QObject *httpServer, ConnectionGuard::Limits limits, QObject *parent)
+GuardedTcpServer::GuardedTcpServer(QObject *httpServer, ConnectionGuard::Limits limits,
+                                   QObject *parent)
     : QTcpServer(parent)
     , m_httpServer(httpServer)
     , m_limits(limits)
@@ -76,14 +77,22 @@ namespace {
 QByteArray methodName(QHttpServerRequest::Method method)
 {
     switch (method) {
-    case QHttpServerRequest::Method::Get: return "GET";
-    case QHttpServerRequest::Method::Put: return "PUT";
-    case QHttpServerRequest::Method::Delete: return "DELETE";
-    case QHttpServerRequest::Method::Post: return "POST";
-    case QHttpServerRequest::Method::Head: return "HEAD";
-    case QHttpServerRequest::Method::Options: return "OPTIONS";
-    case QHttpServerRequest::Method::Patch: return "PATCH";
-    default: return "UNKNOWN";
+    case QHttpServerRequest::Method::Get:
+        return "GET";
+    case QHttpServerRequest::Method::Put:
+        return "PUT";
+    case QHttpServerRequest::Method::Delete:
+        return "DELETE";
+    case QHttpServerRequest::Method::Post:
+        return "POST";
+    case QHttpServerRequest::Method::Head:
+        return "HEAD";
+    case QHttpServerRequest::Method::Options:
+        return "OPTIONS";
+    case QHttpServerRequest::Method::Patch:
+        return "PATCH";
+    default:
+        return "UNKNOWN";
     }
 }
 
@@ -93,7 +102,8 @@ bool GatewayHttpServer::handleRequest(const QHttpServerRequest &request, QTcpSoc
 {
     ConnectionGuard *guard = ConnectionGuard::of(socket);
     if (guard && !guard->beginResponse())
-        return true; // Pipelined or closing: dropped, the connection closes after the current reply.
+        return true; // Pipelined or closing: dropped, the connection closes after the current
+                     // reply.
 
     HttpRequest copy;
     copy.method = methodName(request.method());

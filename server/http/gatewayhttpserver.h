@@ -14,7 +14,8 @@ class GuardedTcpServer : public QTcpServer
 {
     Q_OBJECT
 public:
-    GuardedTcpServer(QObject *httpServer, ConnectionGuard::Limits limits, QObject *parent = nullptr);
+    GuardedTcpServer(QObject *httpServer, ConnectionGuard::Limits limits,
+                     QObject *parent = nullptr);
 
 protected:
     void incomingConnection(qintptr descriptor) override;
@@ -30,7 +31,8 @@ class GatewayHttpServer : public QAbstractHttpServer
 {
     Q_OBJECT
 public:
-    using NotFoundHandler = std::function<void(HttpRequest &request, HttpExchange *exchange, bool methodMismatch)>;
+    using NotFoundHandler =
+        std::function<void(HttpRequest &request, HttpExchange *exchange, bool methodMismatch)>;
 
     GatewayHttpServer(Router router, NotFoundHandler notFound, QObject *parent = nullptr);
 

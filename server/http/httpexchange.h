@@ -30,7 +30,8 @@ public:
     void send(int status, const QByteArray &contentType, const QByteArray &body,
               const HeaderList &extraHeaders = {});
     /// Starts a streamed response (chunked on HTTP/1.1, close-delimited on HTTP/1.0).
-    void beginStream(int status, const QByteArray &contentType, const HeaderList &extraHeaders = {});
+    void beginStream(int status, const QByteArray &contentType,
+                     const HeaderList &extraHeaders = {});
     /// Writes one piece of a streamed response and flushes it. False once the client is gone.
     bool writeChunk(const QByteArray &data);
     /// Ends a streamed response.

@@ -8,11 +8,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-qintptr createListeningSocket(const QHostAddress &address, quint16 port, bool reusePort, QString *error)
+qintptr createListeningSocket(const QHostAddress &address, quint16 port, bool reusePort,
+                              QString *error)
 {
     const bool anyAddress = address == QHostAddress(QHostAddress::Any);
     const bool ipv6 = anyAddress || address.protocol() == QAbstractSocket::IPv6Protocol;
-    const int fd = ::socket(ipv6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    const int fd =
+        ::socket(ipv6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) {
         *error = QString::fromLocal8Bit(std::strerror(errno));
         return -1;

@@ -6,7 +6,8 @@ void Router::add(QByteArray method, const QString &pattern, Handler handler)
                      std::move(handler)});
 }
 
-bool Router::matchSegments(const Route &route, const QStringList &path, QHash<QString, QString> *params)
+bool Router::matchSegments(const Route &route, const QStringList &path,
+                           QHash<QString, QString> *params)
 {
     const QStringList &pattern = route.segments;
     for (qsizetype i = 0; i < pattern.size(); ++i) {

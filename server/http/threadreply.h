@@ -24,13 +24,19 @@ inline void replyFromThread(QObject *worker, QObject *returnContext, HttpExchang
 {
     QPointer<HttpExchange> target(exchange);
     QPointer<QObject> back(returnContext);
-    QMetaObject::invokeMethod(worker, [job = std::move(job), target, back]() {
-        HttpReply reply = job();
-        if (!back)
-            return;
-        QMetaObject::invokeMethod(back.data(), [target, reply = std::move(reply)]() {
-            if (target)
-                target->send(reply.status, reply.contentType, reply.body, reply.headers);
-        }, Qt::QueuedConnection);
-    }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        worker,
+        [job = std::move(job), target, back]() {
+            HttpReply reply = job();
+            if (!back)
+                return;
+            QMetaObject::invokeMethod(
+                back.data(),
+                [target, reply = std::move(reply)]() {
+                    if (target)
+                        target->send(reply.status, reply.contentType, reply.body, reply.headers);
+                },
+                Qt::QueuedConnection);
+        },
+        Qt::QueuedConnection);
 }

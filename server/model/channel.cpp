@@ -25,7 +25,8 @@ Channel Channel::fromRecord(const QSqlRecord &r)
     c.baseUrl = r.value(QStringLiteral("base_url")).toString();
     c.proxyUrl = r.value(QStringLiteral("proxy_url")).toString();
     c.models = JsonFields::parseStringList(r.value(QStringLiteral("models")).toString());
-    const QJsonObject mapping = JsonFields::parseObject(r.value(QStringLiteral("model_mapping")).toString());
+    const QJsonObject mapping =
+        JsonFields::parseObject(r.value(QStringLiteral("model_mapping")).toString());
     for (auto it = mapping.begin(); it != mapping.end(); ++it)
         c.modelMapping.insert(it.key(), it.value().toString());
     c.status = r.value(QStringLiteral("status")).toInt();
@@ -64,15 +65,23 @@ QString Channel::applyJson(const QJsonObject &json)
 {
     using T = QJsonValue::Type;
     const std::pair<const char *, T> typed[] = {
-        {"type", T::Double},           {"name", T::String},
-        {"key", T::String},            {"base_url", T::String},
-        {"proxy_url", T::String},      {"models", T::Array},
-        {"model_mapping", T::Object},  {"status", T::Double},
-        {"priority", T::Double},       {"balance_threshold", T::Double},
-        {"skip_tls_verify", T::Bool},  {"enabled_no_permission_ban", T::Bool},
+        {"type", T::Double},
+        {"name", T::String},
+        {"key", T::String},
+        {"base_url", T::String},
+        {"proxy_url", T::String},
+        {"models", T::Array},
+        {"model_mapping", T::Object},
+        {"status", T::Double},
+        {"priority", T::Double},
+        {"balance_threshold", T::Double},
+        {"skip_tls_verify", T::Bool},
+        {"enabled_no_permission_ban", T::Bool},
         {"enabled_auto_balance_check", T::Bool},
-        {"warn_error_rate", T::Double}, {"max_error_rate", T::Double},
-        {"configs", T::Object},        {"sets", T::Array},
+        {"warn_error_rate", T::Double},
+        {"max_error_rate", T::Double},
+        {"configs", T::Object},
+        {"sets", T::Array},
     };
     for (const auto &[field, type] : typed) {
         const QString error = expect(json, field, type);
@@ -95,7 +104,8 @@ QString Channel::applyJson(const QJsonObject &json)
         proxyUrl = json.value(QStringLiteral("proxy_url")).toString();
     if (has("models")) {
         models.clear();
-        for (const QString &model : JsonFields::toStringList(json.value(QStringLiteral("models")))) {
+        for (const QString &model :
+             JsonFields::toStringList(json.value(QStringLiteral("models")))) {
             const QString trimmed = model.trimmed();
             if (!trimmed.isEmpty() && !models.contains(trimmed))
                 models << trimmed;

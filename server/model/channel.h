@@ -10,7 +10,11 @@ class QSqlRecord;
 /// A provider account (aiproxy's Channel). Field names and type ids as aiproxy's.
 struct Channel
 {
-    enum Status { Enabled = 1, Disabled = 2 };
+    enum Status
+    {
+        Enabled = 1,
+        Disabled = 2
+    };
 
     qint64 id = 0;
     int type = 0;

@@ -19,7 +19,8 @@ Group Group::fromRecord(const QSqlRecord &r)
     g.tpmRatio = r.value(QStringLiteral("tpm_ratio")).toDouble();
     g.usedAmount = r.value(QStringLiteral("used_amount")).toDouble();
     g.requestCount = r.value(QStringLiteral("request_count")).toLongLong();
-    g.availableSets = JsonFields::parseStringList(r.value(QStringLiteral("available_sets")).toString());
+    g.availableSets =
+        JsonFields::parseStringList(r.value(QStringLiteral("available_sets")).toString());
     g.balanceAlertEnabled = r.value(QStringLiteral("balance_alert_enabled")).toInt() != 0;
     g.balanceAlertThreshold = r.value(QStringLiteral("balance_alert_threshold")).toDouble();
     g.createdAt = r.value(QStringLiteral("created_at")).toLongLong();

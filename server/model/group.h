@@ -8,7 +8,12 @@ class QSqlRecord;
 /// A tenant (aiproxy's Group): owns tokens, sees channels through its available sets.
 struct Group
 {
-    enum Status { Enabled = 1, Disabled = 2, Internal = 3 };
+    enum Status
+    {
+        Enabled = 1,
+        Disabled = 2,
+        Internal = 3
+    };
 
     QString id;
     int status = Enabled;

@@ -25,7 +25,8 @@ inline QStringList parseStringList(const QString &text)
 
 inline QString toText(const QStringList &list)
 {
-    return QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(list)).toJson(QJsonDocument::Compact));
+    return QString::fromUtf8(
+        QJsonDocument(QJsonArray::fromStringList(list)).toJson(QJsonDocument::Compact));
 }
 
 inline QJsonObject parseObject(const QString &text)

@@ -22,9 +22,9 @@ ModelConfig ModelConfig::fromRecord(const QSqlRecord &r)
 
 QString ModelConfig::applyJson(const QJsonObject &json)
 {
-    static const QStringList columns = {QStringLiteral("model"), QStringLiteral("owner"),
-                                        QStringLiteral("type"),  QStringLiteral("rpm"),
-                                        QStringLiteral("tpm"),   QStringLiteral("retry_times"),
+    static const QStringList columns = {QStringLiteral("model"),      QStringLiteral("owner"),
+                                        QStringLiteral("type"),       QStringLiteral("rpm"),
+                                        QStringLiteral("tpm"),        QStringLiteral("retry_times"),
                                         QStringLiteral("created_at"), QStringLiteral("updated_at")};
     const QJsonValue modelValue = json.value(QStringLiteral("model"));
     if (modelValue.isString() && !modelValue.toString().trimmed().isEmpty())
@@ -37,7 +37,8 @@ QString ModelConfig::applyJson(const QJsonObject &json)
             return QStringLiteral("invalid field 'owner'");
         owner = ownerValue.toString();
     }
-    for (const auto &[field, target] : {std::pair<const char *, qint64 *>{"rpm", &rpm}, {"tpm", &tpm}}) {
+    for (const auto &[field, target] :
+         {std::pair<const char *, qint64 *>{"rpm", &rpm}, {"tpm", &tpm}}) {
         const QJsonValue v = json.value(QLatin1String(field));
         if (v.isUndefined() || v.isNull())
             continue;
@@ -45,8 +46,8 @@ QString ModelConfig::applyJson(const QJsonObject &json)
             return QStringLiteral("invalid field '%1'").arg(QLatin1String(field));
         *target = v.toInteger();
     }
-    for (const auto &[field, target] : {std::pair<const char *, int *>{"type", &type},
-                                        {"retry_times", &retryTimes}}) {
+    for (const auto &[field, target] :
+         {std::pair<const char *, int *>{"type", &type}, {"retry_times", &retryTimes}}) {
         const QJsonValue v = json.value(QLatin1String(field));
         if (v.isUndefined() || v.isNull())
             continue;

@@ -74,8 +74,8 @@ QString Token::applyJson(const QJsonObject &json)
         if (parsed.first.isNull())
             return QStringLiteral("invalid field 'subnets': '%1' is not a CIDR subnet").arg(subnet);
     }
-    for (const auto &[field, target] : {std::pair<const char *, double *>{"quota", &quota},
-                                        {"period_quota", &periodQuota}}) {
+    for (const auto &[field, target] :
+         {std::pair<const char *, double *>{"quota", &quota}, {"period_quota", &periodQuota}}) {
         const QJsonValue v = json.value(QLatin1String(field));
         if (v.isUndefined() || v.isNull())
             continue;
@@ -86,8 +86,8 @@ QString Token::applyJson(const QJsonObject &json)
     const QJsonValue periodTypeValue = json.value(QStringLiteral("period_type"));
     if (periodTypeValue.isString()) {
         periodType = periodTypeValue.toString();
-        if (!periodType.isEmpty() && periodType != QLatin1String("daily")
-            && periodType != QLatin1String("weekly") && periodType != QLatin1String("monthly"))
+        if (!periodType.isEmpty() && periodType != QLatin1String("daily") &&
+            periodType != QLatin1String("weekly") && periodType != QLatin1String("monthly"))
             return QStringLiteral("invalid field 'period_type': daily, weekly or monthly");
     }
     const QJsonValue statusValue = json.value(QStringLiteral("status"));
@@ -104,7 +104,8 @@ QJsonObject Token::toJson(bool includeKey) const
 {
     return QJsonObject{
         {QStringLiteral("id"), id},
-        {QStringLiteral("key"), includeKey ? key : key.left(4) + QStringLiteral("***") + key.right(4)},
+        {QStringLiteral("key"),
+         includeKey ? key : key.left(4) + QStringLiteral("***") + key.right(4)},
         {QStringLiteral("name"), name},
         {QStringLiteral("group"), groupId},
         {QStringLiteral("subnets"), QJsonArray::fromStringList(subnets)},

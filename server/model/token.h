@@ -8,7 +8,11 @@ class QSqlRecord;
 /// A client API key (aiproxy's Token), owned by one group.
 struct Token
 {
-    enum Status { Enabled = 1, Disabled = 2 };
+    enum Status
+    {
+        Enabled = 1,
+        Disabled = 2
+    };
 
     qint64 id = 0;
     QString key; ///< 48 characters [0-9A-Za-z]; clients may send it with an "sk-" prefix.

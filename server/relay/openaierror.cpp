@@ -40,14 +40,16 @@ Mapped mapUpstream(int upstreamStatus, const QByteArray &upstreamBody, const QBy
     }
     if (message.isEmpty()) {
         const QByteArray snippet = upstreamBody.left(512).trimmed();
-        message = snippet.isEmpty() ? QStringLiteral("upstream returned HTTP %1").arg(upstreamStatus)
-                                    : QString::fromUtf8(snippet);
+        message = snippet.isEmpty()
+                      ? QStringLiteral("upstream returned HTTP %1").arg(upstreamStatus)
+                      : QString::fromUtf8(snippet);
     }
     if (upstreamStatus == 401 || upstreamStatus == 403) {
         mapped.status = 502;
-        message = QStringLiteral("the upstream provider rejected the channel's credentials (HTTP %1): %2")
-                      .arg(upstreamStatus)
-                      .arg(message);
+        message =
+            QStringLiteral("the upstream provider rejected the channel's credentials (HTTP %1): %2")
+                .arg(upstreamStatus)
+                .arg(message);
         type = QStringLiteral("upstream_error");
     } else if (upstreamStatus < 400 || upstreamStatus > 599) {
         mapped.status = 502;

@@ -8,7 +8,13 @@
 #include <QString>
 
 /// Relay modes, with aiproxy's ids.
-enum class RelayMode { Unknown = 0, ChatCompletions = 1, Completions = 2, Embeddings = 3 };
+enum class RelayMode
+{
+    Unknown = 0,
+    ChatCompletions = 1,
+    Completions = 2,
+    Embeddings = 3
+};
 
 /// Everything a relay session needs to know about the request it serves.
 struct RelayContext
@@ -20,8 +26,8 @@ struct RelayContext
     QString groupId;
     qint64 tokenId = 0;
     QString tokenName;
-    QString model;          ///< As the client named it (canonical spelling).
-    Channel channel;        ///< Copy: the snapshot may be replaced during the request.
+    QString model;   ///< As the client named it (canonical spelling).
+    Channel channel; ///< Copy: the snapshot may be replaced during the request.
     bool stream = false;
     bool clientWantsUsage = false; ///< stream_options.include_usage as the client sent it.
     qint64 estimatedPromptTokens = 0;

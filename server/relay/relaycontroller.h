@@ -42,7 +42,8 @@ private:
     bool authenticate(const HttpRequest &request, HttpExchange *exchange, Caller *caller);
     void handleModels(HttpRequest &request, HttpExchange *exchange);
     void handleModel(HttpRequest &request, HttpExchange *exchange);
-    void handleRelay(HttpRequest &request, HttpExchange *exchange, RelayMode mode, const char *upstreamPath);
+    void handleRelay(HttpRequest &request, HttpExchange *exchange, RelayMode mode,
+                     const char *upstreamPath);
     void replyError(HttpExchange *exchange, int status, const QString &message, const QString &type,
                     const QString &code);
 

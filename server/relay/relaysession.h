@@ -44,9 +44,9 @@ private:
     LogWriter *m_logs;
     SseParser m_parser;
     int m_upstreamStatus = 0;
-    bool m_streaming = false;   ///< Response is being forwarded as SSE.
+    bool m_streaming = false; ///< Response is being forwarded as SSE.
     bool m_done = false;
-    QByteArray m_body;          ///< Non-streamed response or error body (bounded).
+    QByteArray m_body; ///< Non-streamed response or error body (bounded).
     Usage m_usage;
     bool m_usageFromUpstream = false;
     qint64 m_deliveredTextChars = 0;

@@ -25,7 +25,9 @@ struct ThreadConnections
     ~ThreadConnections()
     {
         for (const QString &name : std::as_const(names)) {
-            { QSqlDatabase::database(name, false).close(); }
+            {
+                QSqlDatabase::database(name, false).close();
+            }
             QSqlDatabase::removeDatabase(name);
         }
     }
@@ -71,15 +73,15 @@ QString Database::connectionNameForThread() const
 QSqlDatabase Database::openForThread(const QString &connectionName)
 {
     const bool sqlite = m_spec.dialect == DatabaseSpec::Dialect::Sqlite;
-    QSqlDatabase db = QSqlDatabase::addDatabase(sqlite ? QStringLiteral("QSQLITE")
-                                                       : QStringLiteral("QPSQL"),
-                                                connectionName);
+    QSqlDatabase db = QSqlDatabase::addDatabase(
+        sqlite ? QStringLiteral("QSQLITE") : QStringLiteral("QPSQL"), connectionName);
     if (sqlite) {
         const QFileInfo info(m_spec.sqlitePath);
         if (!info.absoluteDir().exists())
             QDir().mkpath(info.absolutePath());
         db.setDatabaseName(m_spec.sqlitePath);
-        db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(m_spec.sqliteBusyTimeoutMs));
+        db.setConnectOptions(
+            QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(m_spec.sqliteBusyTimeoutMs));
     } else {
         db.setHostName(m_spec.host);
         db.setPort(m_spec.port);
@@ -149,8 +151,9 @@ QStringList Database::migrationScripts(Schema schema, DatabaseSpec::Dialect dial
                 break;
         }
         QString sql = QString::fromUtf8(file.readAll());
-        sql.replace(QLatin1String("{{ID}}"), sqlite ? QStringLiteral("INTEGER PRIMARY KEY AUTOINCREMENT")
-                                                    : QStringLiteral("BIGSERIAL PRIMARY KEY"));
+        sql.replace(QLatin1String("{{ID}}"),
+                    sqlite ? QStringLiteral("INTEGER PRIMARY KEY AUTOINCREMENT")
+                           : QStringLiteral("BIGSERIAL PRIMARY KEY"));
         sql.replace(QLatin1String("{{REAL}}"),
                     sqlite ? QStringLiteral("REAL") : QStringLiteral("DOUBLE PRECISION"));
         scripts << sql;
@@ -172,11 +175,13 @@ bool Database::migrate(Schema schema, QString *error)
 {
     QSqlDatabase db = connection();
     QSqlQuery query(db);
-    if (!query.exec(QStringLiteral("CREATE TABLE IF NOT EXISTS schema_migrations ("
-                                   "component TEXT NOT NULL, version INTEGER NOT NULL, "
-                                   "applied_at BIGINT NOT NULL, PRIMARY KEY (component, version))"))) {
+    if (!query.exec(
+            QStringLiteral("CREATE TABLE IF NOT EXISTS schema_migrations ("
+                           "component TEXT NOT NULL, version INTEGER NOT NULL, "
+                           "applied_at BIGINT NOT NULL, PRIMARY KEY (component, version))"))) {
         if (error)
-            *error = QStringLiteral("migration bookkeeping failed: %1").arg(query.lastError().text());
+            *error =
+                QStringLiteral("migration bookkeeping failed: %1").arg(query.lastError().text());
         return false;
     }
     const int current = schemaVersion(schema);
@@ -187,7 +192,8 @@ bool Database::migrate(Schema schema, QString *error)
                 *error = db.lastError().text();
             return false;
         }
-        const QStringList statements = scripts.at(index).split(QLatin1Char(';'), Qt::SkipEmptyParts);
+        const QStringList statements =
+            scripts.at(index).split(QLatin1Char(';'), Qt::SkipEmptyParts);
         for (const QString &raw : statements) {
             QString statement;
             for (const QString &line : raw.split(QLatin1Char('\n'))) {

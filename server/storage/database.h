@@ -16,7 +16,11 @@
 class Database
 {
 public:
-    enum class Schema { Main, Log };
+    enum class Schema
+    {
+        Main,
+        Log
+    };
 
     Database(DatabaseSpec spec, QString name);
     ~Database();

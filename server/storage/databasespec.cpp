@@ -14,8 +14,8 @@ DatabaseSpec DatabaseSpec::parse(const QString &dsn, const QString &sqlitePath, 
         spec.sqlitePath = sqlitePath.isEmpty() ? QStringLiteral("aiproxy.db") : sqlitePath;
         return spec;
     }
-    if (!trimmed.startsWith(QLatin1String("postgres://"))
-        && !trimmed.startsWith(QLatin1String("postgresql://"))) {
+    if (!trimmed.startsWith(QLatin1String("postgres://")) &&
+        !trimmed.startsWith(QLatin1String("postgresql://"))) {
         if (error)
             *error = QStringLiteral("unsupported DSN (expected postgres:// or postgresql://): %1")
                          .arg(trimmed.section(QLatin1Char(':'), 0, 0));

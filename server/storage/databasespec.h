@@ -5,12 +5,16 @@
 /// Where a database lives, parsed from aiproxy's SQL_DSN / SQLITE_PATH settings.
 struct DatabaseSpec
 {
-    enum class Dialect { Sqlite, Postgres };
+    enum class Dialect
+    {
+        Sqlite,
+        Postgres
+    };
 
     Dialect dialect = Dialect::Sqlite;
-    QString sqlitePath;     ///< Sqlite only; ":memory:" is not supported (one file shared by threads).
+    QString sqlitePath; ///< Sqlite only; ":memory:" is not supported (one file shared by threads).
     int sqliteBusyTimeoutMs = 3000;
-    QString host;           ///< Postgres only.
+    QString host; ///< Postgres only.
     int port = 5432;
     QString databaseName;
     QString user;

@@ -191,6 +191,7 @@ struct MockUpstream::Connection
     QTcpSocket *socket = nullptr;
     QByteArray buffer;
     std::shared_ptr<Exchange> current;
+    bool closed = false; ///< Disconnected; deleted once the current slot has returned.
 };
 
 /// One request being answered (mock thread only).
@@ -468,15 +469,19 @@ void MockUpstream::onDisconnected(Connection *connection)
         if (closed)
             Q_EMIT peerClosed(exchange->id);
     }
+    // The socket may still emit readyRead for bytes it buffered; it must not reach `connection`.
+    // This can run inside onReadyRead() (a reply that closes the socket), so delete it later.
+    QObject::disconnect(connection->socket, nullptr, m_context, nullptr);
     connection->socket->deleteLater();
-    delete connection;
+    connection->closed = true;
+    QMetaObject::invokeMethod(m_context, [connection] { delete connection; }, Qt::QueuedConnection);
 }
 
 void MockUpstream::onReadyRead(Connection *connection)
 {
     connection->buffer += connection->socket->readAll();
     Request request;
-    while (!connection->current && takeRequest(connection, &request))
+    while (!connection->closed && !connection->current && takeRequest(connection, &request))
         dispatch(connection, std::move(request));
 }
 
