@@ -76,4 +76,19 @@ bool insertModelConfig(QSqlDatabase db, const QString &model, const QString &own
         {model, owner, QDateTime::currentMSecsSinceEpoch()}, error);
 }
 
+bool insertMinimalSetup(QSqlDatabase db, const QString &baseUrl, const QString &model,
+                        const QString &groupId, const QString &tokenKey, QString *error)
+{
+    ChannelRow channel;
+    channel.id = 1;
+    channel.name = QStringLiteral("mock");
+    channel.key = QStringLiteral("sk-upstream");
+    channel.baseUrl = baseUrl;
+    channel.models = {model};
+    return insertGroup(db, groupId, error) &&
+           insertToken(db, {1, tokenKey, QStringLiteral("t"), groupId, {}, 1}, error) &&
+           insertChannel(db, channel, error) &&
+           insertModelConfig(db, model, QStringLiteral("openai"), error);
+}
+
 } // namespace RelaySeed

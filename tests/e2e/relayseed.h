@@ -38,4 +38,9 @@ bool insertToken(QSqlDatabase db, const TokenRow &token, QString *error);
 bool insertChannel(QSqlDatabase db, const ChannelRow &channel, QString *error);
 bool insertModelConfig(QSqlDatabase db, const QString &model, const QString &owner, QString *error);
 
+/// The smallest working setup: group \a groupId, token \a tokenKey (id 1), and channel 1 at
+/// \a baseUrl serving \a model (with its model config).
+bool insertMinimalSetup(QSqlDatabase db, const QString &baseUrl, const QString &model,
+                        const QString &groupId, const QString &tokenKey, QString *error);
+
 } // namespace RelaySeed

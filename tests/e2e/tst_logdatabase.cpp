@@ -41,19 +41,9 @@ private Q_SLOTS:
         QCOMPARE(m_gateway.core()->logDatabase()->dialect(), DatabaseSpec::Dialect::Postgres);
 
         QSqlDatabase db = m_gateway.core()->mainDatabase()->connection();
-        RelaySeed::ChannelRow channel;
-        channel.id = 1;
-        channel.name = QStringLiteral("mock");
-        channel.key = QStringLiteral("sk-upstream");
-        channel.baseUrl = m_mock.baseUrl();
-        channel.models = {QStringLiteral("gpt-4o-mini")};
         const QString key = QStringLiteral("logdbkey0123456789logdbkey0123456789logdbkey0123");
-        QVERIFY2(RelaySeed::insertGroup(db, QStringLiteral("g"), &error) &&
-                     RelaySeed::insertToken(
-                         db, {1, key, QStringLiteral("t"), QStringLiteral("g"), {}, 1}, &error) &&
-                     RelaySeed::insertChannel(db, channel, &error) &&
-                     RelaySeed::insertModelConfig(db, QStringLiteral("gpt-4o-mini"),
-                                                  QStringLiteral("openai"), &error),
+        QVERIFY2(RelaySeed::insertMinimalSetup(db, m_mock.baseUrl(), QStringLiteral("gpt-4o-mini"),
+                                               QStringLiteral("g"), key, &error),
                  qPrintable(error));
         m_gateway.core()->reloadSnapshot();
     }

@@ -34,18 +34,8 @@ private:
             return false;
         }
         QSqlDatabase db = m_gateway.core()->mainDatabase()->connection();
-        RelaySeed::ChannelRow channel;
-        channel.id = 1;
-        channel.name = QStringLiteral("mock");
-        channel.key = QStringLiteral("sk-upstream");
-        channel.baseUrl = m_mock.baseUrl();
-        channel.models = {QStringLiteral("gpt-4o-mini")};
-        const bool seeded =
-            RelaySeed::insertGroup(db, kGroup, &error) &&
-            RelaySeed::insertToken(db, {1, kKey, QStringLiteral("t"), kGroup, {}, 1}, &error) &&
-            RelaySeed::insertChannel(db, channel, &error) &&
-            RelaySeed::insertModelConfig(db, QStringLiteral("gpt-4o-mini"),
-                                         QStringLiteral("openai"), &error);
+        const bool seeded = RelaySeed::insertMinimalSetup(
+            db, m_mock.baseUrl(), QStringLiteral("gpt-4o-mini"), kGroup, kKey, &error);
         if (!seeded) {
             qWarning() << error;
             return false;
