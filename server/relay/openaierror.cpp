@@ -55,6 +55,9 @@ Mapped mapUpstream(int upstreamStatus, const QByteArray &upstreamBody, const QBy
         mapped.status = 502;
     }
     mapped.body = body(message, type, code, requestId);
+    mapped.message = message;
+    mapped.type = type;
+    mapped.code = code;
     return mapped;
 }
 

@@ -14,7 +14,10 @@ QByteArray body(const QString &message, const QString &type, const QJsonValue &c
 struct Mapped
 {
     int status = 502;
-    QByteArray body;
+    QByteArray body; ///< In OpenAI's format.
+    QString message;
+    QString type;
+    QJsonValue code;
 };
 
 /// Keeps the provider's error object when it sent one (OpenAI shape or a plain message), adds

@@ -7,6 +7,10 @@
 #include <QHostAddress>
 #include <QString>
 
+#include <memory>
+
+class ClientProtocol;
+
 /// Relay modes, with aiproxy's ids.
 enum class RelayMode
 {
@@ -34,4 +38,6 @@ struct RelayContext
     QString clientIp;
     QString user;
     QJsonObject metadata;
+    /// How answers and errors reach the client (never null once the session starts).
+    std::shared_ptr<ClientProtocol> protocol;
 };

@@ -6,6 +6,7 @@
 #include "http/httpexchange.h"
 #include "http/router.h"
 #include "openaierror.h"
+#include "openaiprotocol.h"
 #include "relaysession.h"
 #include "storage/logwriter.h"
 #include "upstream/curlmulti.h"
@@ -47,21 +48,21 @@ void RelayController::registerRoutes(Router &router)
                });
 }
 
-void RelayController::replyError(HttpExchange *exchange, int status, const QString &message,
-                                 const QString &type, const QString &code)
+void RelayController::replyError(HttpExchange *exchange, const ClientProtocol &protocol, int status,
+                                 const QString &message, const QString &type, const QString &code)
 {
     exchange->send(status, "application/json",
-                   OpenAIError::body(message, type, code, exchange->requestId()));
+                   protocol.errorBody(status, message, type, code, exchange->requestId()));
 }
 
 bool RelayController::authenticate(const HttpRequest &request, HttpExchange *exchange,
-                                   Caller *caller)
+                                   const ClientProtocol &protocol, Caller *caller)
 {
     QByteArray credential = request.header("authorization");
     if (credential.isEmpty())
         credential = request.header("x-api-key");
     if (credential.isEmpty()) {
-        replyError(exchange, 401,
+        replyError(exchange, protocol, 401,
                    QStringLiteral("no API key provided: send it as 'Authorization: Bearer <key>'"),
                    QStringLiteral("invalid_request_error"), QStringLiteral("invalid_api_key"));
         return false;
@@ -70,18 +71,18 @@ bool RelayController::authenticate(const HttpRequest &request, HttpExchange *exc
     caller->token =
         caller->snapshot->tokenByKey(Token::normalizeKey(QString::fromUtf8(credential)));
     if (!caller->token) {
-        replyError(exchange, 401, QStringLiteral("invalid API key"),
+        replyError(exchange, protocol, 401, QStringLiteral("invalid API key"),
                    QStringLiteral("invalid_request_error"), QStringLiteral("invalid_api_key"));
         return false;
     }
     if (caller->token->status != Token::Enabled) {
-        replyError(exchange, 401, QStringLiteral("API key is disabled"),
+        replyError(exchange, protocol, 401, QStringLiteral("API key is disabled"),
                    QStringLiteral("invalid_request_error"), QStringLiteral("api_key_disabled"));
         return false;
     }
     caller->group = caller->snapshot->group(caller->token->groupId);
     if (!caller->group || !caller->group->isUsable()) {
-        replyError(exchange, 403, QStringLiteral("the group of this API key is disabled"),
+        replyError(exchange, protocol, 403, QStringLiteral("the group of this API key is disabled"),
                    QStringLiteral("invalid_request_error"), QStringLiteral("group_disabled"));
         return false;
     }
@@ -91,7 +92,8 @@ bool RelayController::authenticate(const HttpRequest &request, HttpExchange *exc
             allowed =
                 allowed || request.remoteAddress.isInSubnet(QHostAddress::parseSubnet(subnet));
         if (!allowed) {
-            replyError(exchange, 403, QStringLiteral("API key is not allowed from this address"),
+            replyError(exchange, protocol, 403,
+                       QStringLiteral("API key is not allowed from this address"),
                        QStringLiteral("invalid_request_error"), QStringLiteral("ip_not_allowed"));
             return false;
         }
@@ -102,7 +104,7 @@ bool RelayController::authenticate(const HttpRequest &request, HttpExchange *exc
 void RelayController::handleModels(HttpRequest &request, HttpExchange *exchange)
 {
     Caller caller;
-    if (!authenticate(request, exchange, &caller))
+    if (!authenticate(request, exchange, OpenAIProtocol(), &caller))
         return;
     QJsonArray data;
     for (const QString &model : caller.snapshot->modelsFor(*caller.token, *caller.group)) {
@@ -123,7 +125,7 @@ void RelayController::handleModels(HttpRequest &request, HttpExchange *exchange)
 void RelayController::handleModel(HttpRequest &request, HttpExchange *exchange)
 {
     Caller caller;
-    if (!authenticate(request, exchange, &caller))
+    if (!authenticate(request, exchange, OpenAIProtocol(), &caller))
         return;
     const QString wanted = request.param(QStringLiteral("model"));
     for (const QString &model : caller.snapshot->modelsFor(*caller.token, *caller.group)) {
@@ -141,7 +143,8 @@ void RelayController::handleModel(HttpRequest &request, HttpExchange *exchange)
                 .toJson(QJsonDocument::Compact));
         return;
     }
-    replyError(exchange, 404, QStringLiteral("The model '%1' does not exist").arg(wanted),
+    replyError(exchange, OpenAIProtocol(), 404,
+               QStringLiteral("The model '%1' does not exist").arg(wanted),
                QStringLiteral("invalid_request_error"), QStringLiteral("model_not_found"));
 }
 
@@ -191,24 +194,27 @@ qint64 RelayController::estimatePromptTokens(const QJsonObject &body)
 }
 
 void RelayController::handleRelay(HttpRequest &request, HttpExchange *exchange, RelayMode mode,
-                                  const char *upstreamPath)
+                                  const char *upstreamPath, const Inbound &inbound)
 {
     const qint64 requestAt = QDateTime::currentMSecsSinceEpoch();
+    const std::shared_ptr<ClientProtocol> earlyProtocol =
+        inbound.makeProtocol ? inbound.makeProtocol(QString()) : std::make_shared<OpenAIProtocol>();
     if (m_config.disableServe) {
-        replyError(exchange, 503,
+        replyError(exchange, *earlyProtocol, 503,
                    QStringLiteral("the relay is disabled on this gateway (DISABLE_SERVE)"),
                    QStringLiteral("server_error"), QStringLiteral("service_disabled"));
         return;
     }
     Caller caller;
-    if (!authenticate(request, exchange, &caller))
+    if (!authenticate(request, exchange, *earlyProtocol, &caller))
         return;
 
     // Requests refused after authentication are logged for their group (unauthenticated ones are
     // not: anyone could fill the log with them).
     const auto refuse = [&](int status, const QString &message, const QString &code,
                             const QString &model) {
-        replyError(exchange, status, message, QStringLiteral("invalid_request_error"), code);
+        replyError(exchange, *earlyProtocol, status, message,
+                   QStringLiteral("invalid_request_error"), code);
         LogRecord record;
         record.requestId = QString::fromLatin1(exchange->requestId());
         record.requestAt = requestAt;
@@ -235,6 +241,15 @@ void RelayController::handleRelay(HttpRequest &request, HttpExchange *exchange, 
         return;
     }
     QJsonObject body = document.object();
+    const QString clientModel = body.value(QStringLiteral("model")).toString();
+    if (inbound.toOpenAI) {
+        QString conversionError;
+        body = inbound.toOpenAI(body, &conversionError);
+        if (body.isEmpty()) {
+            refuse(400, conversionError, QStringLiteral("invalid_request"), clientModel);
+            return;
+        }
+    }
     QString requestedModel = body.value(QStringLiteral("model")).toString();
     if (requestedModel.isEmpty())
         requestedModel = request.param(QStringLiteral("model"));
@@ -274,9 +289,10 @@ void RelayController::handleRelay(HttpRequest &request, HttpExchange *exchange, 
         context.metadata = body.value(QStringLiteral("metadata")).toObject();
     context.stream = mode != RelayMode::Embeddings && body.value(QStringLiteral("stream")).toBool();
     context.estimatedPromptTokens = estimatePromptTokens(body);
+    context.protocol = inbound.makeProtocol ? inbound.makeProtocol(requestedModel) : earlyProtocol;
 
     // Rewrite the body only when something must change; otherwise the client's bytes go as sent.
-    bool rewrite = false;
+    bool rewrite = bool(inbound.toOpenAI);
     const QString upstreamModel = channel->mappedModel(model);
     if (upstreamModel != requestedModel) {
         body.insert(QStringLiteral("model"), upstreamModel);
@@ -310,7 +326,8 @@ void RelayController::handleRelay(HttpRequest &request, HttpExchange *exchange, 
 
     UpstreamCall *call = m_curl->start(std::move(upstream));
     if (!call) {
-        replyError(exchange, 502, QStringLiteral("could not start the upstream request"),
+        replyError(exchange, *context.protocol, 502,
+                   QStringLiteral("could not start the upstream request"),
                    QStringLiteral("upstream_error"), QStringLiteral("upstream_unreachable"));
         return;
     }

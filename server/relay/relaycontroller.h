@@ -2,8 +2,13 @@
 
 #include "relaycontext.h"
 
+#include <QJsonObject>
 #include <QObject>
 
+#include <functional>
+#include <memory>
+
+class ClientProtocol;
 class CurlMulti;
 class HttpExchange;
 class LogWriter;
@@ -21,6 +26,17 @@ class RelayController : public QObject
 {
     Q_OBJECT
 public:
+    /// How a non-OpenAI client protocol enters the relay: its error/answer format and the
+    /// conversion of its request body into an OpenAI Chat Completions body.
+    struct Inbound
+    {
+        /// Builds the per-request protocol; \a model is the client's model name (may be empty
+        /// for errors found before the body was read).
+        std::function<std::shared_ptr<ClientProtocol>(const QString &model)> makeProtocol;
+        /// Converts the client's request body; on failure returns an empty object and sets error.
+        std::function<QJsonObject(const QJsonObject &body, QString *error)> toOpenAI;
+    };
+
     RelayController(const GatewayConfig &config, SnapshotStore *snapshots, LogWriter *logs,
                     CurlMulti *curl, QObject *parent = nullptr);
 
@@ -39,13 +55,14 @@ private:
         const Group *group = nullptr;
     };
     /// Authenticates the request; on failure answers it and returns false.
-    bool authenticate(const HttpRequest &request, HttpExchange *exchange, Caller *caller);
+    bool authenticate(const HttpRequest &request, HttpExchange *exchange,
+                      const ClientProtocol &protocol, Caller *caller);
     void handleModels(HttpRequest &request, HttpExchange *exchange);
     void handleModel(HttpRequest &request, HttpExchange *exchange);
     void handleRelay(HttpRequest &request, HttpExchange *exchange, RelayMode mode,
-                     const char *upstreamPath);
-    void replyError(HttpExchange *exchange, int status, const QString &message, const QString &type,
-                    const QString &code);
+                     const char *upstreamPath, const Inbound &inbound = {});
+    void replyError(HttpExchange *exchange, const ClientProtocol &protocol, int status,
+                    const QString &message, const QString &type, const QString &code);
 
     const GatewayConfig &m_config;
     SnapshotStore *m_snapshots;

@@ -3,6 +3,7 @@
 #include "http/httpexchange.h"
 #include "jsonscan.h"
 #include "openaierror.h"
+#include "openaiprotocol.h"
 #include "storage/logwriter.h"
 #include "upstream/upstreamcall.h"
 
@@ -33,6 +34,9 @@ RelaySession::RelaySession(RelayContext context, HttpExchange *exchange, Upstrea
     , m_call(call)
     , m_logs(logs)
 {
+    if (!m_context.protocol)
+        m_context.protocol = std::make_shared<OpenAIProtocol>();
+    m_protocol = m_context.protocol.get();
     g_live.fetch_add(1);
     call->setParent(this);
     connect(call, &UpstreamCall::headersReceived, this, &RelaySession::onHeaders);
@@ -81,25 +85,21 @@ void RelaySession::onData(const QByteArray &data)
     }
     if (m_body.size() + data.size() > kMaxBufferedBody) {
         m_call->abort();
-        finishWithError(502,
-                        OpenAIError::body(QStringLiteral("upstream response is too large"),
-                                          QStringLiteral("upstream_error"),
-                                          QStringLiteral("response_too_large"),
-                                          m_context.requestId),
-                        QStringLiteral("upstream response is too large"));
+        finishWithError(502, QStringLiteral("upstream response is too large"),
+                        QStringLiteral("upstream_error"), QStringLiteral("response_too_large"));
         return;
     }
     m_body += data;
 }
 
-void RelaySession::inspectEvent(const SseParser::Event &event, bool *forward)
+QJsonObject RelaySession::inspectEvent(const SseParser::Event &event, bool *forward)
 {
     *forward = true;
     if (event.data.isEmpty() || event.data == "[DONE]")
-        return;
+        return {};
     const QJsonObject chunk = QJsonDocument::fromJson(event.data).object();
     if (chunk.isEmpty())
-        return;
+        return {};
     if (m_upstreamId.isEmpty())
         m_upstreamId = chunk.value(QStringLiteral("id")).toString();
     const QJsonValue errorValue = chunk.value(QStringLiteral("error"));
@@ -127,6 +127,7 @@ void RelaySession::inspectEvent(const SseParser::Event &event, bool *forward)
         if (choices.isEmpty() && !m_context.clientWantsUsage)
             *forward = false; // The gateway asked for it; the client did not.
     }
+    return chunk;
 }
 
 void RelaySession::forwardEvents(const QList<SseParser::Event> &events)
@@ -134,10 +135,14 @@ void RelaySession::forwardEvents(const QList<SseParser::Event> &events)
     if (events.isEmpty())
         return;
     QByteArray out;
+    const bool passthrough = m_protocol->isPassthrough();
     for (const SseParser::Event &event : events) {
         bool forward = true;
-        inspectEvent(event, &forward);
-        if (forward)
+        const QJsonObject chunk = inspectEvent(event, &forward);
+        if (!passthrough) {
+            if (!chunk.isEmpty()) // Usage chunks included: the conversion needs them.
+                out += m_protocol->convertChunk(chunk);
+        } else if (forward)
             out += event.raw;
     }
     if (m_exchange && !out.isEmpty())
@@ -154,8 +159,9 @@ void RelaySession::onFinished(int curlCode, const QString &error)
         if (curlCode != 0) {
             errorText = QStringLiteral("upstream stream failed: %1").arg(error);
             if (m_exchange)
-                m_exchange->writeChunk(OpenAIError::streamEvent(
-                    errorText, QStringLiteral("upstream_error"), m_context.requestId));
+                m_exchange->writeChunk(m_protocol->streamError(errorText, m_context.requestId));
+        } else if (m_exchange && !m_protocol->isPassthrough()) {
+            m_exchange->writeChunk(m_protocol->finishStream());
         }
         if (m_exchange)
             m_exchange->endStream();
@@ -165,21 +171,23 @@ void RelaySession::onFinished(int curlCode, const QString &error)
     if (curlCode != 0) {
         const bool timeout = error.contains(QLatin1String("timed out"), Qt::CaseInsensitive);
         const QString message = QStringLiteral("upstream request failed: %1").arg(error);
-        finishWithError(timeout ? 504 : 502,
-                        OpenAIError::body(message, QStringLiteral("upstream_error"),
-                                          timeout ? QStringLiteral("upstream_timeout")
-                                                  : QStringLiteral("upstream_unreachable"),
-                                          m_context.requestId),
-                        message);
+        finishWithError(timeout ? 504 : 502, message, QStringLiteral("upstream_error"),
+                        timeout ? QStringLiteral("upstream_timeout")
+                                : QStringLiteral("upstream_unreachable"));
         return;
     }
     if (m_upstreamStatus < 200 || m_upstreamStatus >= 300) {
         const OpenAIError::Mapped mapped =
             OpenAIError::mapUpstream(m_upstreamStatus, m_body, m_context.requestId);
-        const QJsonObject error =
-            QJsonDocument::fromJson(mapped.body).object().value(QStringLiteral("error")).toObject();
-        finishWithError(mapped.status, mapped.body,
-                        error.value(QStringLiteral("message")).toString());
+        if (m_protocol->isPassthrough()) {
+            if (m_exchange)
+                m_exchange->send(mapped.status, "application/json", mapped.body);
+            complete(mapped.status, mapped.message);
+        } else {
+            finishWithError(mapped.status, mapped.message, mapped.type,
+                            mapped.code.isString() ? mapped.code.toString()
+                                                   : QString::number(mapped.code.toInt()));
+        }
         return;
     }
     // Only `usage` and `id` matter here; large answers are not parsed whole.
@@ -201,25 +209,27 @@ void RelaySession::onFinished(int curlCode, const QString &error)
     if (m_upstreamId.isEmpty())
         m_upstreamId = JsonScan::firstStringMember(m_body, "id");
     QByteArray contentType = m_call->responseHeader("content-type");
-    if (contentType.isEmpty())
+    if (contentType.isEmpty() || !m_protocol->isPassthrough())
         contentType = "application/json";
     if (m_exchange)
-        m_exchange->send(m_upstreamStatus, contentType, m_body);
+        m_exchange->send(m_upstreamStatus, contentType, m_protocol->convertResponse(m_body));
     complete(m_upstreamStatus, QString());
 }
 
-void RelaySession::finishWithError(int status, const QByteArray &body, const QString &logMessage)
+void RelaySession::finishWithError(int status, const QString &message, const QString &type,
+                                   const QString &code)
 {
     if (m_exchange) {
         if (m_streaming) {
-            m_exchange->writeChunk(OpenAIError::streamEvent(
-                logMessage, QStringLiteral("upstream_error"), m_context.requestId));
+            m_exchange->writeChunk(m_protocol->streamError(message, m_context.requestId));
             m_exchange->endStream();
         } else {
-            m_exchange->send(status, "application/json", body);
+            m_exchange->send(
+                status, "application/json",
+                m_protocol->errorBody(status, message, type, code, m_context.requestId));
         }
     }
-    complete(status, logMessage);
+    complete(status, message);
 }
 
 void RelaySession::onClientGone()

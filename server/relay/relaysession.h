@@ -1,5 +1,6 @@
 #pragma once
 
+#include "clientprotocol.h"
 #include "relaycontext.h"
 #include "sseparser.h"
 
@@ -34,11 +35,14 @@ private:
     void onFinished(int curlCode, const QString &error);
     void onClientGone();
     void forwardEvents(const QList<SseParser::Event> &events);
-    void inspectEvent(const SseParser::Event &event, bool *forward);
-    void finishWithError(int status, const QByteArray &body, const QString &logMessage);
+    /// Records usage, errors and delivered text of one upstream event; returns its JSON.
+    QJsonObject inspectEvent(const SseParser::Event &event, bool *forward);
+    void finishWithError(int status, const QString &message, const QString &type,
+                         const QString &code);
     void complete(int status, const QString &errorText);
 
     RelayContext m_context;
+    ClientProtocol *m_protocol; ///< Owned by m_context.
     QPointer<HttpExchange> m_exchange;
     UpstreamCall *m_call;
     LogWriter *m_logs;
