@@ -17,7 +17,8 @@ enum class RelayMode
     Unknown = 0,
     ChatCompletions = 1,
     Completions = 2,
-    Embeddings = 3
+    Embeddings = 3,
+    Anthropic = 12,
 };
 
 /// Everything a relay session needs to know about the request it serves.

@@ -1,5 +1,6 @@
 #include "relaycontroller.h"
 
+#include "anthropicprotocol.h"
 #include "config/gatewayconfig.h"
 #include "gateway/configsnapshot.h"
 #include "gateway/providerpresets.h"
@@ -39,6 +40,11 @@ void RelayController::registerRoutes(Router &router)
     router.add("POST", QStringLiteral("/v1/completions"), [this](HttpRequest &r, HttpExchange *e) {
         handleRelay(r, e, RelayMode::Completions, "/completions");
     });
+    router.add("POST", QStringLiteral("/v1/messages"), [this](HttpRequest &r, HttpExchange *e) {
+        handleRelay(r, e, RelayMode::Anthropic, "/chat/completions", anthropicInbound());
+    });
+    router.add("POST", QStringLiteral("/v1/messages/count_tokens"),
+               [this](HttpRequest &r, HttpExchange *e) { handleAnthropicCountTokens(r, e); });
     router.add("POST", QStringLiteral("/v1/embeddings"), [this](HttpRequest &r, HttpExchange *e) {
         handleRelay(r, e, RelayMode::Embeddings, "/embeddings");
     });
@@ -148,6 +154,40 @@ void RelayController::handleModel(HttpRequest &request, HttpExchange *exchange)
                QStringLiteral("invalid_request_error"), QStringLiteral("model_not_found"));
 }
 
+RelayController::Inbound RelayController::anthropicInbound()
+{
+    Inbound inbound;
+    inbound.makeProtocol = [](const QString &model, qint64 promptTokens) {
+        return std::make_shared<AnthropicProtocol>(model, promptTokens);
+    };
+    inbound.toOpenAI = [](const QJsonObject &body, QString *error) {
+        return AnthropicOpenAI::toOpenAIRequest(body, error);
+    };
+    return inbound;
+}
+
+void RelayController::handleAnthropicCountTokens(HttpRequest &request, HttpExchange *exchange)
+{
+    const AnthropicProtocol protocol(QString(), 0);
+    Caller caller;
+    if (!authenticate(request, exchange, protocol, &caller))
+        return;
+    QJsonParseError parseError{};
+    const QJsonDocument document = QJsonDocument::fromJson(request.body, &parseError);
+    if (parseError.error != QJsonParseError::NoError || !document.isObject()) {
+        replyError(
+            exchange, protocol, 400,
+            QStringLiteral("request body is not a JSON object: %1").arg(parseError.errorString()),
+            QStringLiteral("invalid_request_error"), QStringLiteral("invalid_json"));
+        return;
+    }
+    exchange->send(
+        200, "application/json",
+        QJsonDocument(QJsonObject{{QStringLiteral("input_tokens"),
+                                   AnthropicOpenAI::estimateInputTokens(document.object())}})
+            .toJson(QJsonDocument::Compact));
+}
+
 const Channel *RelayController::pickChannel(const QList<const Channel *> &candidates,
                                             quint32 random)
 {
@@ -197,8 +237,9 @@ void RelayController::handleRelay(HttpRequest &request, HttpExchange *exchange, 
                                   const char *upstreamPath, const Inbound &inbound)
 {
     const qint64 requestAt = QDateTime::currentMSecsSinceEpoch();
-    const std::shared_ptr<ClientProtocol> earlyProtocol =
-        inbound.makeProtocol ? inbound.makeProtocol(QString()) : std::make_shared<OpenAIProtocol>();
+    const std::shared_ptr<ClientProtocol> earlyProtocol = inbound.makeProtocol
+                                                              ? inbound.makeProtocol(QString(), 0)
+                                                              : std::make_shared<OpenAIProtocol>();
     if (m_config.disableServe) {
         replyError(exchange, *earlyProtocol, 503,
                    QStringLiteral("the relay is disabled on this gateway (DISABLE_SERVE)"),
@@ -289,7 +330,9 @@ void RelayController::handleRelay(HttpRequest &request, HttpExchange *exchange, 
         context.metadata = body.value(QStringLiteral("metadata")).toObject();
     context.stream = mode != RelayMode::Embeddings && body.value(QStringLiteral("stream")).toBool();
     context.estimatedPromptTokens = estimatePromptTokens(body);
-    context.protocol = inbound.makeProtocol ? inbound.makeProtocol(requestedModel) : earlyProtocol;
+    context.protocol = inbound.makeProtocol
+                           ? inbound.makeProtocol(requestedModel, context.estimatedPromptTokens)
+                           : earlyProtocol;
 
     // Rewrite the body only when something must change; otherwise the client's bytes go as sent.
     bool rewrite = bool(inbound.toOpenAI);

@@ -30,9 +30,10 @@ public:
     /// conversion of its request body into an OpenAI Chat Completions body.
     struct Inbound
     {
-        /// Builds the per-request protocol; \a model is the client's model name (may be empty
-        /// for errors found before the body was read).
-        std::function<std::shared_ptr<ClientProtocol>(const QString &model)> makeProtocol;
+        /// Builds the per-request protocol; \a model is the client's model name (empty for
+        /// errors found before the body was read), \a promptTokens the prompt estimate.
+        std::function<std::shared_ptr<ClientProtocol>(const QString &model, qint64 promptTokens)>
+            makeProtocol;
         /// Converts the client's request body; on failure returns an empty object and sets error.
         std::function<QJsonObject(const QJsonObject &body, QString *error)> toOpenAI;
     };
@@ -59,6 +60,8 @@ private:
                       const ClientProtocol &protocol, Caller *caller);
     void handleModels(HttpRequest &request, HttpExchange *exchange);
     void handleModel(HttpRequest &request, HttpExchange *exchange);
+    void handleAnthropicCountTokens(HttpRequest &request, HttpExchange *exchange);
+    static Inbound anthropicInbound();
     void handleRelay(HttpRequest &request, HttpExchange *exchange, RelayMode mode,
                      const char *upstreamPath, const Inbound &inbound = {});
     void replyError(HttpExchange *exchange, const ClientProtocol &protocol, int status,

@@ -161,7 +161,10 @@ void RelaySession::onFinished(int curlCode, const QString &error)
             if (m_exchange)
                 m_exchange->writeChunk(m_protocol->streamError(errorText, m_context.requestId));
         } else if (m_exchange && !m_protocol->isPassthrough()) {
-            m_exchange->writeChunk(m_protocol->finishStream());
+            // An error event inside a 200 stream ends it as an error in the client's protocol.
+            m_exchange->writeChunk(errorText.isEmpty()
+                                       ? m_protocol->finishStream()
+                                       : m_protocol->streamError(errorText, m_context.requestId));
         }
         if (m_exchange)
             m_exchange->endStream();
