@@ -6,8 +6,7 @@
 // aiproxy-conformance-server binary; needs `npm ci` in this directory first.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
+import { startConformanceServer } from './conformance-server.mjs';
 
 let Anthropic;
 try {
@@ -27,15 +26,8 @@ let keyClient;
 let tokenClient;
 
 before(async () => {
-  const binary = process.env.AIPROXY_CONFORMANCE_SERVER;
-  assert.ok(binary, 'AIPROXY_CONFORMANCE_SERVER must name the aiproxy-conformance-server binary');
-  server = spawn(binary, [], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const exited = new Promise((_, reject) => {
-    server.once('exit', (code) => reject(new Error(`aiproxy-conformance-server exited early (${code})`)));
-  });
-  const lines = createInterface({ input: server.stdout });
-  const line = await Promise.race([new Promise((resolve) => lines.once('line', resolve)), exited]);
-  settings = JSON.parse(line);
+  server = await startConformanceServer();
+  settings = server.settings;
   // The SDK appends /v1/messages itself.
   const baseURL = settings.base_url.replace(/\/v1$/, '');
   keyClient = new Anthropic({ baseURL, apiKey: settings.api_key, maxRetries: 0, timeout: 30000 });
@@ -43,10 +35,7 @@ before(async () => {
 });
 
 after(async () => {
-  if (!server || server.exitCode !== null) return;
-  const exited = new Promise((resolve) => server.once('exit', resolve));
-  server.stdin.end();
-  await exited;
+  await server?.stop();
 });
 
 const request = (extra = {}) => ({

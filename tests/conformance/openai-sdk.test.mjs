@@ -4,8 +4,7 @@
 // aiproxy-conformance-server binary; needs `npm ci` in this directory first.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
+import { startConformanceServer } from './conformance-server.mjs';
 
 let OpenAI;
 try {
@@ -35,26 +34,14 @@ let client;
 /** Request bodies the SDK sent, recorded by the fetch wrapper. */
 const sentBodies = [];
 
-async function startServer() {
-  const binary = process.env.AIPROXY_CONFORMANCE_SERVER;
-  assert.ok(binary, 'AIPROXY_CONFORMANCE_SERVER must name the aiproxy-conformance-server binary');
-  server = spawn(binary, [], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const exited = new Promise((_, reject) => {
-    server.once('exit', (code) => reject(new Error(`aiproxy-conformance-server exited early (${code})`)));
-  });
-  const lines = createInterface({ input: server.stdout });
-  const firstLine = new Promise((resolve) => lines.once('line', resolve));
-  const line = await Promise.race([firstLine, exited]);
-  return JSON.parse(line);
-}
-
 function recordingFetch(url, init) {
   if (init && typeof init.body === 'string') sentBodies.push(JSON.parse(init.body));
   return globalThis.fetch(url, init);
 }
 
 before(async () => {
-  settings = await startServer();
+  server = await startConformanceServer();
+  settings = server.settings;
   assert.match(settings.base_url, /^http:\/\/127\.0\.0\.1:\d+\/v1$/);
   assert.match(settings.api_key, /^sk-/);
   // No retries: an error must surface as the status the gateway sent, at once.
@@ -63,10 +50,7 @@ before(async () => {
 });
 
 after(async () => {
-  if (!server || server.exitCode !== null) return;
-  const exited = new Promise((resolve) => server.once('exit', resolve));
-  server.stdin.end(); // The server exits when its stdin closes.
-  await exited;
+  await server?.stop();
 });
 
 describe('OpenAI SDK against aiproxy', () => {
