@@ -1,5 +1,6 @@
-// aiproxy-mock-upstream: the tests' mock OpenAI upstream as a standalone server, for manual use
-// (curl, the benchmarks). Prints the port it listens on, then serves until killed.
+// aiproxy-mock-upstream: the tests' mock OpenAI (and Anthropic Messages) upstream as a standalone
+// server, for manual use (curl, the benchmarks). Prints the port it listens on, then serves until
+// killed.
 #include "mockupstream.h"
 
 #include <QCommandLineParser>
@@ -12,8 +13,10 @@ int main(int argc, char **argv)
     QCoreApplication::setApplicationName(QStringLiteral("aiproxy-mock-upstream"));
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
-        "Mock OpenAI upstream. Models named error-<status>, error-text-<status>, slow-first-byte, "
-        "drop-mid-stream or hang select a fault; any other model answers normally."));
+        "Mock OpenAI upstream, also speaking Anthropic's Messages API on /v1/messages. Models "
+        "named error-<status>, error-text-<status>, slow-first-byte, drop-mid-stream, hang (or, "
+        "on /v1/messages, error-event-mid-stream) select a fault; any other model answers "
+        "normally."));
     parser.addHelpOption();
     const QCommandLineOption hostOption(QStringLiteral("host"),
                                         QStringLiteral("Address to listen on."),
@@ -28,9 +31,10 @@ int main(int argc, char **argv)
         QStringLiteral("first-byte-delay-ms"),
         QStringLiteral("Delay of the slow-first-byte scenario."), QStringLiteral("ms"),
         QStringLiteral("500"));
-    const QCommandLineOption keyOption(QStringLiteral("api-key"),
-                                       QStringLiteral("Require 'Authorization: Bearer <key>'."),
-                                       QStringLiteral("key"));
+    const QCommandLineOption keyOption(
+        QStringLiteral("api-key"),
+        QStringLiteral("Require 'Authorization: Bearer <key>' (Anthropic: 'x-api-key')."),
+        QStringLiteral("key"));
     parser.addOptions({hostOption, portOption, delayOption, firstByteOption, keyOption});
     parser.process(app);
 

@@ -1,4 +1,5 @@
 #include "mockupstream.h"
+#include "mockanthropic_p.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -12,16 +13,17 @@
 
 #include <utility>
 
-namespace {
-
-constexpr qsizetype kMaxHeaderBytes = 1024 * 1024;
-
-/// A JSON string literal (quotes included) for \a text.
-QByteArray quoted(const QString &text)
+QByteArray MockWire::quoted(const QString &text)
 {
     const QByteArray array = QJsonDocument(QJsonArray{text}).toJson(QJsonDocument::Compact);
     return array.mid(1, array.size() - 2);
 }
+
+namespace {
+
+using MockWire::quoted;
+
+constexpr qsizetype kMaxHeaderBytes = 1024 * 1024;
 
 QByteArray number(qint64 value)
 {
@@ -140,6 +142,8 @@ QByteArray reasonPhrase(int status)
         return "Bad Gateway";
     case 503:
         return "Service Unavailable";
+    case 529:
+        return "Site Overloaded";
     default:
         return status < 400 ? "OK" : "Error";
     }
@@ -209,6 +213,8 @@ struct MockUpstream::Exchange
     int dropAfter = -1;
     bool delayDone = false;
     bool held = false;
+    bool anthropic = false; ///< Answered in Anthropic's format (its response headers).
+    QList<QPair<QByteArray, QByteArray>> extraHeaders;
 };
 
 QByteArray MockUpstream::Request::header(QByteArrayView name) const
@@ -474,7 +480,8 @@ void MockUpstream::onDisconnected(Connection *connection)
     QObject::disconnect(connection->socket, nullptr, m_context, nullptr);
     connection->socket->deleteLater();
     connection->closed = true;
-    QMetaObject::invokeMethod(m_context, [connection] { delete connection; }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        m_context, [connection] { delete connection; }, Qt::QueuedConnection);
 }
 
 void MockUpstream::onReadyRead(Connection *connection)
@@ -589,6 +596,11 @@ void MockUpstream::respond(const std::shared_ptr<Exchange> &exchange)
         QMutexLocker lock(&m_mutex);
         requiredKey = m_requiredApiKey;
     }
+    const QByteArray path = request.path.split('?').first();
+    if (MockWire::isAnthropicPath(path)) {
+        respondAnthropic(exchange, path, requiredKey);
+        return;
+    }
     const QString model = request.json().value(QStringLiteral("model")).toString();
     const QByteArray &scenario = exchange->scenario;
     if (!requiredKey.isEmpty() && request.header("authorization") != "Bearer " + requiredKey) {
@@ -607,7 +619,6 @@ void MockUpstream::respond(const std::shared_ptr<Exchange> &exchange)
                      errorKind(status).second);
         return;
     }
-    const QByteArray path = request.path.split('?').first();
     if (request.method == "GET" && path == "/v1/models") {
         const QByteArray body =
             "{\"object\":\"list\",\"data\":[{\"id\":\"gpt-4o-mini\",\"object\":\"model\","
@@ -760,6 +771,22 @@ void MockUpstream::respondCompletion(const std::shared_ptr<Exchange> &exchange,
     beginStream(exchange, events);
 }
 
+void MockUpstream::respondAnthropic(const std::shared_ptr<Exchange> &exchange,
+                                    const QByteArray &path, const QByteArray &requiredKey)
+{
+    MockWire::Reply reply =
+        MockWire::anthropicReply(exchange->request, path, exchange->scenario, requiredKey);
+    exchange->anthropic = true;
+    exchange->extraHeaders = std::move(reply.headers);
+    exchange->closeAfter = exchange->closeAfter || reply.closeAfter;
+    if (!reply.stream) {
+        sendComplete(exchange, reply.status, reply.contentType, reply.body);
+        return;
+    }
+    exchange->dropAfter = reply.dropAfter;
+    beginStream(exchange, std::move(reply.events));
+}
+
 void MockUpstream::respondEmbeddings(const std::shared_ptr<Exchange> &exchange,
                                      const QJsonObject &body)
 {
@@ -831,14 +858,24 @@ QByteArray MockUpstream::head(const std::shared_ptr<Exchange> &exchange, int sta
     out += contentLength >= 0 ? "Content-Length: " + number(contentLength) + "\r\n"
                               : QByteArray("Transfer-Encoding: chunked\r\n");
     out += exchange->closeAfter ? "Connection: close\r\n" : "Connection: keep-alive\r\n";
-    out += "access-control-expose-headers: X-Request-ID\r\n"
-           "openai-organization: mock-org\r\n"
-           "openai-processing-ms: 7\r\n"
-           "openai-version: 2020-10-01\r\n"
-           "x-ratelimit-limit-requests: 10000\r\n"
-           "x-ratelimit-remaining-requests: 9999\r\n";
-    out += "x-request-id: req_mock" + number(exchange->id) + "\r\n\r\n";
-    return out;
+    if (exchange->anthropic) {
+        out += "request-id: req_mock" + number(exchange->id) +
+               "\r\n"
+               "anthropic-organization-id: 5b0b5c1e-0000-4000-8000-00000000a1b2\r\n"
+               "anthropic-ratelimit-requests-limit: 4000\r\n"
+               "anthropic-ratelimit-requests-remaining: 3999\r\n";
+    } else {
+        out += "access-control-expose-headers: X-Request-ID\r\n"
+               "openai-organization: mock-org\r\n"
+               "openai-processing-ms: 7\r\n"
+               "openai-version: 2020-10-01\r\n"
+               "x-ratelimit-limit-requests: 10000\r\n"
+               "x-ratelimit-remaining-requests: 9999\r\n";
+        out += "x-request-id: req_mock" + number(exchange->id) + "\r\n";
+    }
+    for (const auto &[name, value] : exchange->extraHeaders)
+        out += name + ": " + value + "\r\n";
+    return out + "\r\n";
 }
 
 void MockUpstream::sendComplete(const std::shared_ptr<Exchange> &exchange, int status,
@@ -875,7 +912,7 @@ void MockUpstream::beginStream(const std::shared_ptr<Exchange> &exchange, QList<
     if (exchange->finished || !exchange->socket)
         return;
     exchange->events = std::move(events);
-    if (exchange->scenario == "drop-mid-stream")
+    if (exchange->scenario == "drop-mid-stream" && exchange->dropAfter < 0)
         exchange->dropAfter = kDropAfterEvents;
     updateRecord(exchange->id, [](Record &record) { record.status = 200; });
     exchange->socket->write(head(exchange, 200, "text/event-stream; charset=utf-8", -1));

@@ -30,6 +30,30 @@ class QTcpSocket;
 /// (closes the socket after 2 events; without streaming, in the middle of the body) and `hang`
 /// (never answers).
 ///
+/// It also speaks Anthropic's native Messages API (what a channel of type 14 with this base URL
+/// calls): POST /v1/messages and /v1/messages/count_tokens, compact JSON bodies, SSE streams as
+/// `event: <type>\ndata: {json}\n\n` (one chunk per event) in Anthropic's order: message_start,
+/// content_block_start of block 0, ping, its deltas, content_block_stop, the other blocks (start,
+/// deltas, stop), message_delta, message_stop. `x-api-key` is required (it must equal
+/// setRequiredApiKey() when that is set: 401 authentication_error otherwise), `anthropic-version`
+/// too (400 invalid_request_error). The content is an optional thinking block (request `thinking`
+/// of type "enabled" or "adaptive"; streamed as two thinking_delta and one signature_delta), a
+/// text block of replyText() (one text_delta per reply piece) and, when the request has `tools`
+/// and `tool_choice` is not "none", a tool_use block (id `toolu_mock<id>`, the name of the first
+/// tool or of tool_choice "tool", input toolArguments(); streamed as an empty input_json_delta,
+/// as Anthropic sends it, then one per toolArgumentPieces() piece) with stop_reason "tool_use".
+/// Scenarios there: `error-<status>` (Anthropic error JSON, `retry-after` on 429),
+/// `error-text-<status>`, `slow-first-byte`, `hang`, `drop-mid-stream` (closes after
+/// kAnthropicDropAfterEvents events: message_start, content_block_start, ping, one delta) and
+/// `error-event-mid-stream` (message_start, content_block_start, ping, the first delta — a
+/// text_delta unless thinking is on — then `event: error` with overloaded_error; the chunked body
+/// ends and the connection closes). Error bodies are
+/// `{"type":"error","error":{"type":…,"message":…},"request_id":"req_mock<id>"}`, types by status
+/// as Anthropic documents them (400 invalid_request_error, 401 authentication_error, 403
+/// permission_error, 404 not_found_error, 413 request_too_large, 429 rate_limit_error, 500
+/// api_error, 529 overloaded_error). count_tokens answers `{"input_tokens":13}`. Anthropic
+/// answers carry `request-id: req_mock<id>` instead of OpenAI's headers.
+///
 /// Runs on its own thread, so tests may block their own thread. Every request is recorded with
 /// what was answered; the observers are thread-safe, the signals come from the mock's thread.
 class MockUpstream : public QObject
@@ -60,6 +84,27 @@ public:
     /// Events of a drop-mid-stream answer before the socket is closed.
     static constexpr int kDropAfterEvents = 2;
 
+    /// Anthropic Messages usage of every answer. Non-streamed: all four in `usage`. Streamed:
+    /// message_start carries the input and cache counts with kAnthropicStartOutputTokens output
+    /// tokens, message_delta only `{"output_tokens":kAnthropicOutputTokens}`.
+    static constexpr int kAnthropicInputTokens = 13;
+    static constexpr int kAnthropicCacheCreationTokens = 2; ///< cache_creation_input_tokens
+    static constexpr int kAnthropicCacheReadTokens = 6;     ///< cache_read_input_tokens
+    static constexpr int kAnthropicOutputTokens = 10;
+    static constexpr int kAnthropicStartOutputTokens = 1;
+    /// `retry-after` of an Anthropic error-429 answer, in seconds.
+    static constexpr int kAnthropicRetryAfterSeconds = 20;
+    /// Events of an Anthropic drop-mid-stream answer before the socket is closed: message_start,
+    /// content_block_start, ping and the first delta.
+    static constexpr int kAnthropicDropAfterEvents = 4;
+    /// Events of an error-event-mid-stream answer, the `event: error` included.
+    static constexpr int kAnthropicErrorEventStreamEvents = 5;
+    /// The thinking block's text (see anthropicThinkingPieces()) and signature.
+    static constexpr char kAnthropicThinking[] =
+        "The user says hi. A short, friendly greeting is the right answer.";
+    static constexpr char kAnthropicSignature[] =
+        "EqQBCkYIBxgCKkBtb2NrLXRoaW5raW5nLXNpZ25hdHVyZS1mb3ItYWktcHJveHktdGVzdHM=";
+
     explicit MockUpstream(QObject *parent = nullptr);
     ~MockUpstream() override;
 
@@ -77,6 +122,8 @@ public:
     /// The arguments of the streamed tool call, in the pieces they are streamed in.
     static QStringList toolArgumentPieces();
     static QString toolArguments() { return toolArgumentPieces().join(QString()); }
+    /// kAnthropicThinking in the two thinking_delta pieces it is streamed in.
+    static QStringList anthropicThinkingPieces();
     /// The embedding of input \a inputIndex: multiples of 1/32, exact in float32 and JSON.
     static QList<float> embedding(int inputIndex, int dimensions = kDefaultEmbeddingDimensions);
 
@@ -89,7 +136,8 @@ public:
     /// the limit is raised; -1 (default) is unlimited. With 1, every stream sends its headers
     /// and first event, then waits: this makes "event 2 was not sent yet" a fact, not a timing.
     void setStreamEventLimit(int events);
-    /// When set, requests without `Authorization: Bearer <key>` get OpenAI's 401.
+    /// When set, requests without `Authorization: Bearer <key>` get OpenAI's 401 (Anthropic
+    /// requests: without `x-api-key: <key>`, Anthropic's 401).
     void setRequiredApiKey(const QByteArray &key);
 
     QList<Request> requests() const;
@@ -144,6 +192,8 @@ private:
     void respond(const std::shared_ptr<Exchange> &exchange);
     void respondChat(const std::shared_ptr<Exchange> &exchange, const QJsonObject &body);
     void respondCompletion(const std::shared_ptr<Exchange> &exchange, const QJsonObject &body);
+    void respondAnthropic(const std::shared_ptr<Exchange> &exchange, const QByteArray &path,
+                          const QByteArray &requiredKey);
     void respondEmbeddings(const std::shared_ptr<Exchange> &exchange, const QJsonObject &body);
     void respondError(const std::shared_ptr<Exchange> &exchange, int status,
                       const QByteArray &message, const QByteArray &type, const QByteArray &code);
