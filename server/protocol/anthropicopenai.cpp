@@ -1,44 +1,35 @@
 #include "anthropicopenai.h"
 
+#include "conversionutil.h"
+
 #include <QJsonArray>
-#include <QJsonDocument>
-#include <QUuid>
 
 namespace AnthropicOpenAI {
 
 namespace {
 
-QString str(const char *latin1)
-{
-    return QString::fromLatin1(latin1);
-}
+using ConversionUtil::str;
 
 QByteArray compact(const QJsonObject &object)
 {
-    return QJsonDocument(object).toJson(QJsonDocument::Compact);
+    return ConversionUtil::compactJson(object);
 }
 
 /// `msg_<suffix>` from an OpenAI completion id (`chatcmpl-abc` → `msg_abc`); random if empty.
 QString messageId(const QString &openaiId)
 {
-    QString suffix = openaiId;
-    if (suffix.startsWith(str("chatcmpl-")))
-        suffix = suffix.sliced(9);
-    if (suffix.isEmpty())
-        suffix = QUuid::createUuid().toString(QUuid::Id128);
-    return str("msg_") + suffix;
+    return ConversionUtil::replaceIdPrefix(openaiId, str("chatcmpl-"), str("msg_"));
 }
 
 /// Reasoning normalisation table: budget → effort, clamped to what OpenAI accepts.
 QString effortForBudget(qint64 budget)
 {
-    if (budget <= 1024)
-        return str("minimal"); // ≤0 "none" is clamped up: thinking was asked for.
-    if (budget <= 4096)
-        return str("low");
-    if (budget <= 12288)
-        return str("medium");
-    return str("high"); // ≤24576 high; "xhigh" clamped down.
+    const QString effort = ConversionUtil::reasoningEffortForBudget(budget);
+    if (effort == str("none"))
+        return str("minimal"); // Thinking was asked for.
+    if (effort == str("xhigh"))
+        return str("high");
+    return effort;
 }
 
 QString dataUrl(const QJsonObject &source)
@@ -373,13 +364,7 @@ QString stopReason(const QString &finishReason, bool hasToolUse, const QString &
 /// Tool input from OpenAI's JSON-string arguments (see the header for the lossless rule).
 QJsonObject toolInput(const QString &arguments)
 {
-    if (arguments.trimmed().isEmpty())
-        return {};
-    QJsonParseError parseError;
-    const QJsonDocument document = QJsonDocument::fromJson(arguments.toUtf8(), &parseError);
-    if (parseError.error == QJsonParseError::NoError && document.isObject())
-        return document.object();
-    return QJsonObject{{str("_raw_arguments"), arguments}};
+    return ConversionUtil::toolInputFromArguments(arguments);
 }
 
 qint64 textLength(const QJsonValue &value)
