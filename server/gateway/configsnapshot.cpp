@@ -1,6 +1,6 @@
 #include "configsnapshot.h"
 
-#include "providerpresets.h"
+#include "providers/providerregistry.h"
 #include "storage/database.h"
 
 #include <QSqlError>
@@ -46,7 +46,8 @@ std::shared_ptr<ConfigSnapshot> ConfigSnapshot::load(Database &db, bool disableM
             [&](ModelConfig m) { s.modelConfigs.insert(m.model, std::move(m)); }, error))
         return nullptr;
     for (const Channel &channel : std::as_const(s.channels)) {
-        if (channel.status != Channel::Enabled || !ProviderPresets::instance().find(channel.type))
+        if (channel.status != Channel::Enabled ||
+            !ProviderRegistry::instance().forType(channel.type))
             continue;
         for (const QString &model : channel.models) {
             if (!disableModelConfig && !s.modelConfigs.contains(model))

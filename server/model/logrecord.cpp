@@ -11,10 +11,11 @@ Usage Usage::fromOpenAI(const QJsonObject &u)
     usage.inputTokens = u.value(QStringLiteral("prompt_tokens")).toInteger();
     usage.outputTokens = u.value(QStringLiteral("completion_tokens")).toInteger();
     usage.totalTokens = u.value(QStringLiteral("total_tokens")).toInteger();
-    usage.cachedTokens = u.value(QStringLiteral("prompt_tokens_details"))
-                             .toObject()
-                             .value(QStringLiteral("cached_tokens"))
-                             .toInteger();
+    const QJsonObject promptDetails = u.value(QStringLiteral("prompt_tokens_details")).toObject();
+    usage.cachedTokens = promptDetails.value(QStringLiteral("cached_tokens")).toInteger();
+    // Not an OpenAI field: set by the gateway's converters for providers that report it.
+    usage.cacheCreationTokens =
+        promptDetails.value(QStringLiteral("cache_creation_tokens")).toInteger();
     usage.reasoningTokens = u.value(QStringLiteral("completion_tokens_details"))
                                 .toObject()
                                 .value(QStringLiteral("reasoning_tokens"))

@@ -10,6 +10,7 @@
 #include <memory>
 
 class ClientProtocol;
+class ProviderAdaptor;
 
 /// Relay modes, with aiproxy's ids.
 enum class RelayMode
@@ -41,4 +42,9 @@ struct RelayContext
     QJsonObject metadata;
     /// How answers and errors reach the client (never null once the session starts).
     std::shared_ptr<ClientProtocol> protocol;
+    /// The channel's adaptor (never null once the session starts; shared, stateless).
+    const ProviderAdaptor *adaptor = nullptr;
+    /// Client and upstream speak the same protocol: upstream bytes go to the client unchanged
+    /// and are decoded only for accounting.
+    bool rawForward = true;
 };

@@ -3,11 +3,11 @@
 #include "anthropicprotocol.h"
 #include "config/gatewayconfig.h"
 #include "gateway/configsnapshot.h"
-#include "gateway/providerpresets.h"
 #include "http/httpexchange.h"
 #include "http/router.h"
 #include "openaierror.h"
 #include "openaiprotocol.h"
+#include "providers/providerregistry.h"
 #include "relaysession.h"
 #include "storage/logwriter.h"
 #include "upstream/curlmulti.h"
@@ -35,10 +35,10 @@ void RelayController::registerRoutes(Router &router)
                [this](HttpRequest &r, HttpExchange *e) { handleModel(r, e); });
     router.add("POST", QStringLiteral("/v1/chat/completions"),
                [this](HttpRequest &r, HttpExchange *e) {
-                   handleRelay(r, e, RelayMode::ChatCompletions, "/chat/completions");
+                   handleOpenAIRelay(r, e, RelayMode::ChatCompletions, "/chat/completions");
                });
     router.add("POST", QStringLiteral("/v1/completions"), [this](HttpRequest &r, HttpExchange *e) {
-        handleRelay(r, e, RelayMode::Completions, "/completions");
+        handleOpenAIRelay(r, e, RelayMode::Completions, "/completions");
     });
     router.add("POST", QStringLiteral("/v1/messages"), [this](HttpRequest &r, HttpExchange *e) {
         handleRelay(r, e, RelayMode::Anthropic, "/chat/completions", anthropicInbound());
@@ -46,11 +46,11 @@ void RelayController::registerRoutes(Router &router)
     router.add("POST", QStringLiteral("/v1/messages/count_tokens"),
                [this](HttpRequest &r, HttpExchange *e) { handleAnthropicCountTokens(r, e); });
     router.add("POST", QStringLiteral("/v1/embeddings"), [this](HttpRequest &r, HttpExchange *e) {
-        handleRelay(r, e, RelayMode::Embeddings, "/embeddings");
+        handleOpenAIRelay(r, e, RelayMode::Embeddings, "/embeddings");
     });
     router.add("POST", QStringLiteral("/v1/engines/{model}/embeddings"),
                [this](HttpRequest &r, HttpExchange *e) {
-                   handleRelay(r, e, RelayMode::Embeddings, "/embeddings");
+                   handleOpenAIRelay(r, e, RelayMode::Embeddings, "/embeddings");
                });
 }
 
@@ -154,6 +154,12 @@ void RelayController::handleModel(HttpRequest &request, HttpExchange *exchange)
                QStringLiteral("invalid_request_error"), QStringLiteral("model_not_found"));
 }
 
+void RelayController::handleOpenAIRelay(HttpRequest &request, HttpExchange *exchange,
+                                        RelayMode mode, const char *upstreamPath)
+{
+    handleRelay(request, exchange, mode, upstreamPath, Inbound());
+}
+
 RelayController::Inbound RelayController::anthropicInbound()
 {
     Inbound inbound;
@@ -163,6 +169,7 @@ RelayController::Inbound RelayController::anthropicInbound()
     inbound.toOpenAI = [](const QJsonObject &body, QString *error) {
         return AnthropicOpenAI::toOpenAIRequest(body, error);
     };
+    inbound.nativeProtocol = "anthropic";
     return inbound;
 }
 
@@ -282,6 +289,7 @@ void RelayController::handleRelay(HttpRequest &request, HttpExchange *exchange, 
         return;
     }
     QJsonObject body = document.object();
+    const QJsonObject clientBody = body;
     const QString clientModel = body.value(QStringLiteral("model")).toString();
     if (inbound.toOpenAI) {
         QString conversionError;
@@ -302,9 +310,15 @@ void RelayController::handleRelay(HttpRequest &request, HttpExchange *exchange, 
     const QString model = caller.snapshot->canonicalModel(requestedModel);
     const bool tokenAllows =
         caller.token->models.isEmpty() || caller.token->models.contains(model, Qt::CaseInsensitive);
-    const QList<const Channel *> candidates =
-        tokenAllows ? caller.snapshot->channelsFor(model, caller.group->effectiveSets())
-                    : QList<const Channel *>{};
+    QList<const Channel *> candidates;
+    if (tokenAllows) {
+        for (const Channel *candidate :
+             caller.snapshot->channelsFor(model, caller.group->effectiveSets())) {
+            const ProviderAdaptor *adaptor = ProviderRegistry::instance().forType(candidate->type);
+            if (adaptor && adaptor->supports(mode))
+                candidates.append(candidate);
+        }
+    }
     const Channel *channel = pickChannel(candidates, QRandomGenerator::global()->generate());
     if (!channel) {
         refuse(404,
@@ -350,19 +364,31 @@ void RelayController::handleRelay(HttpRequest &request, HttpExchange *exchange, 
             rewrite = true;
         }
     }
+    if (!inbound.makeProtocol)
+        context.protocol = std::make_shared<OpenAIProtocol>(context.clientWantsUsage);
 
-    UpstreamRequest upstream;
-    QString baseUrl = channel->baseUrl;
-    if (baseUrl.isEmpty())
-        baseUrl = ProviderPresets::instance().find(channel->type)->baseUrl;
-    while (baseUrl.endsWith(QLatin1Char('/')))
-        baseUrl.chop(1);
-    upstream.url = baseUrl.toUtf8() + upstreamPath;
-    upstream.body = rewrite ? QJsonDocument(body).toJson(QJsonDocument::Compact) : request.body;
-    upstream.headers = {"Content-Type: application/json",
-                        "Authorization: Bearer " + channel->key.toUtf8(),
-                        context.stream ? QByteArray("Accept: text/event-stream")
-                                       : QByteArray("Accept: application/json")};
+    const ProviderAdaptor *adaptor = ProviderRegistry::instance().forType(channel->type);
+    context.adaptor = adaptor;
+    context.rawForward = adaptor->nativeProtocol() == inbound.nativeProtocol;
+    QByteArray nativeBody;
+    if (context.rawForward && inbound.toOpenAI) {
+        // Same non-OpenAI protocol on both sides: the client's own body, model mapped.
+        QJsonObject passthrough = clientBody;
+        passthrough.insert(QStringLiteral("model"), upstreamModel);
+        nativeBody = QJsonDocument(passthrough).toJson(QJsonDocument::Compact);
+    } else if (adaptor->nativeProtocol() == "openai") {
+        nativeBody = rewrite ? QJsonDocument(body).toJson(QJsonDocument::Compact) : request.body;
+    } else {
+        QString conversionError;
+        const QJsonObject converted = adaptor->fromOpenAIRequest(body, &conversionError);
+        if (converted.isEmpty()) {
+            refuse(400, conversionError, QStringLiteral("invalid_request"), requestedModel);
+            return;
+        }
+        nativeBody = QJsonDocument(converted).toJson(QJsonDocument::Compact);
+    }
+    UpstreamRequest upstream =
+        adaptor->buildRequest(*channel, QByteArray(upstreamPath), nativeBody, context.stream);
     upstream.connectTimeoutMs = m_config.upstreamConnectTimeoutSec * 1000;
     upstream.proxy = channel->proxyUrl.toUtf8();
     upstream.skipTlsVerify = channel->skipTlsVerify;

@@ -36,6 +36,9 @@ public:
             makeProtocol;
         /// Converts the client's request body; on failure returns an empty object and sets error.
         std::function<QJsonObject(const QJsonObject &body, QString *error)> toOpenAI;
+        /// The client's wire protocol; an upstream speaking the same one gets the client's body
+        /// (model mapped) and answers the client byte for byte.
+        QByteArray nativeProtocol = "openai";
     };
 
     RelayController(const GatewayConfig &config, SnapshotStore *snapshots, LogWriter *logs,
@@ -63,7 +66,9 @@ private:
     void handleAnthropicCountTokens(HttpRequest &request, HttpExchange *exchange);
     static Inbound anthropicInbound();
     void handleRelay(HttpRequest &request, HttpExchange *exchange, RelayMode mode,
-                     const char *upstreamPath, const Inbound &inbound = {});
+                     const char *upstreamPath, const Inbound &inbound);
+    void handleOpenAIRelay(HttpRequest &request, HttpExchange *exchange, RelayMode mode,
+                           const char *upstreamPath);
     void replyError(HttpExchange *exchange, const ClientProtocol &protocol, int status,
                     const QString &message, const QString &type, const QString &code);
 

@@ -4,6 +4,7 @@
 #include "jsonscan.h"
 #include "openaierror.h"
 #include "openaiprotocol.h"
+#include "providers/provideradaptor.h"
 #include "storage/logwriter.h"
 #include "upstream/upstreamcall.h"
 
@@ -35,8 +36,10 @@ RelaySession::RelaySession(RelayContext context, HttpExchange *exchange, Upstrea
     , m_logs(logs)
 {
     if (!m_context.protocol)
-        m_context.protocol = std::make_shared<OpenAIProtocol>();
+        m_context.protocol = std::make_shared<OpenAIProtocol>(m_context.clientWantsUsage);
     m_protocol = m_context.protocol.get();
+    if (m_context.stream && m_context.adaptor)
+        m_decoder = m_context.adaptor->newStreamDecoder(m_context.model);
     g_live.fetch_add(1);
     call->setParent(this);
     connect(call, &UpstreamCall::headersReceived, this, &RelaySession::onHeaders);
@@ -92,14 +95,8 @@ void RelaySession::onData(const QByteArray &data)
     m_body += data;
 }
 
-QJsonObject RelaySession::inspectEvent(const SseParser::Event &event, bool *forward)
+bool RelaySession::inspectChunk(const QJsonObject &chunk)
 {
-    *forward = true;
-    if (event.data.isEmpty() || event.data == "[DONE]")
-        return {};
-    const QJsonObject chunk = QJsonDocument::fromJson(event.data).object();
-    if (chunk.isEmpty())
-        return {};
     if (m_upstreamId.isEmpty())
         m_upstreamId = chunk.value(QStringLiteral("id")).toString();
     const QJsonValue errorValue = chunk.value(QStringLiteral("error"));
@@ -120,14 +117,12 @@ QJsonObject RelaySession::inspectEvent(const SseParser::Event &event, bool *forw
                                                    .value(QStringLiteral("arguments")));
     }
     const QJsonValue usage = chunk.value(QStringLiteral("usage"));
-    if (usage.isObject()) {
-        // The terminal usage chunk is the authority for the whole request.
-        m_usage = Usage::fromOpenAI(usage.toObject());
-        m_usageFromUpstream = true;
-        if (choices.isEmpty() && !m_context.clientWantsUsage)
-            *forward = false; // The gateway asked for it; the client did not.
-    }
-    return chunk;
+    if (!usage.isObject())
+        return false;
+    // The terminal usage chunk is the authority for the whole request.
+    m_usage = Usage::fromOpenAI(usage.toObject());
+    m_usageFromUpstream = true;
+    return choices.isEmpty();
 }
 
 void RelaySession::forwardEvents(const QList<SseParser::Event> &events)
@@ -135,15 +130,41 @@ void RelaySession::forwardEvents(const QList<SseParser::Event> &events)
     if (events.isEmpty())
         return;
     QByteArray out;
-    const bool passthrough = m_protocol->isPassthrough();
     for (const SseParser::Event &event : events) {
-        bool forward = true;
-        const QJsonObject chunk = inspectEvent(event, &forward);
-        if (!passthrough) {
-            if (!chunk.isEmpty()) // Usage chunks included: the conversion needs them.
+        QList<QJsonObject> chunks;
+        if (m_decoder) {
+            chunks = m_decoder->onEvent(event);
+        } else if (!event.data.isEmpty() && event.data != "[DONE]") {
+            const QJsonObject chunk = QJsonDocument::fromJson(event.data).object();
+            if (!chunk.isEmpty())
+                chunks.append(chunk);
+        }
+        bool usageOnly = false;
+        for (const QJsonObject &chunk : std::as_const(chunks))
+            usageOnly = inspectChunk(chunk) || usageOnly;
+        if (m_context.rawForward) {
+            // The gateway asked an OpenAI upstream for the usage chunk; the client may not have.
+            const bool dropUsage = usageOnly && !m_decoder && !m_context.clientWantsUsage;
+            if (!dropUsage)
+                out += event.raw;
+        } else {
+            for (const QJsonObject &chunk : std::as_const(chunks))
                 out += m_protocol->convertChunk(chunk);
-        } else if (forward)
-            out += event.raw;
+        }
+    }
+    if (m_exchange && !out.isEmpty())
+        m_exchange->writeChunk(out);
+}
+
+void RelaySession::finishDecoder()
+{
+    if (!m_decoder)
+        return;
+    QByteArray out;
+    for (const QJsonObject &chunk : m_decoder->finish()) {
+        inspectChunk(chunk);
+        if (!m_context.rawForward)
+            out += m_protocol->convertChunk(chunk);
     }
     if (m_exchange && !out.isEmpty())
         m_exchange->writeChunk(out);
@@ -155,12 +176,14 @@ void RelaySession::onFinished(int curlCode, const QString &error)
         return;
     if (m_streaming) {
         forwardEvents(m_parser.finish());
+        if (curlCode == 0)
+            finishDecoder();
         QString errorText = m_streamError;
         if (curlCode != 0) {
             errorText = QStringLiteral("upstream stream failed: %1").arg(error);
             if (m_exchange)
                 m_exchange->writeChunk(m_protocol->streamError(errorText, m_context.requestId));
-        } else if (m_exchange && !m_protocol->isPassthrough()) {
+        } else if (m_exchange && !m_context.rawForward) {
             // An error event inside a 200 stream ends it as an error in the client's protocol.
             m_exchange->writeChunk(errorText.isEmpty()
                                        ? m_protocol->finishStream()
@@ -182,15 +205,43 @@ void RelaySession::onFinished(int curlCode, const QString &error)
     if (m_upstreamStatus < 200 || m_upstreamStatus >= 300) {
         const OpenAIError::Mapped mapped =
             OpenAIError::mapUpstream(m_upstreamStatus, m_body, m_context.requestId);
-        if (m_protocol->isPassthrough()) {
+        if (m_context.rawForward && m_context.adaptor->nativeProtocol() == "openai") {
+            // An OpenAI client of an OpenAI upstream gets the provider's own error object.
             if (m_exchange)
                 m_exchange->send(mapped.status, "application/json", mapped.body);
             complete(mapped.status, mapped.message);
-        } else {
-            finishWithError(mapped.status, mapped.message, mapped.type,
-                            mapped.code.isString() ? mapped.code.toString()
-                                                   : QString::number(mapped.code.toInt()));
+            return;
         }
+        QString message = m_context.adaptor->errorMessage(m_body);
+        if (message.isEmpty())
+            message = mapped.message;
+        else if (m_upstreamStatus == 401 || m_upstreamStatus == 403)
+            message = QStringLiteral("the upstream provider rejected the channel's credentials "
+                                     "(HTTP %1): %2")
+                          .arg(m_upstreamStatus)
+                          .arg(message);
+        finishWithError(mapped.status, message, mapped.type,
+                        mapped.code.isString() ? mapped.code.toString()
+                                               : QString::number(mapped.code.toInt()));
+        return;
+    }
+    if (m_decoder || m_context.adaptor->nativeProtocol() != "openai") {
+        // A native answer: convert it (also for accounting when it is forwarded as it is).
+        const QJsonObject openai = m_context.adaptor->toOpenAIResponse(
+            QJsonDocument::fromJson(m_body).object(), m_context.model);
+        if (openai.value(QStringLiteral("usage")).isObject()) {
+            m_usage = Usage::fromOpenAI(openai.value(QStringLiteral("usage")).toObject());
+            m_usageFromUpstream = true;
+        }
+        if (m_upstreamId.isEmpty())
+            m_upstreamId = JsonScan::firstStringMember(m_body, "id");
+        const QByteArray out =
+            m_context.rawForward
+                ? m_body
+                : m_protocol->convertResponse(QJsonDocument(openai).toJson(QJsonDocument::Compact));
+        if (m_exchange)
+            m_exchange->send(m_upstreamStatus, "application/json", out);
+        complete(m_upstreamStatus, QString());
         return;
     }
     // Only `usage` and `id` matter here; large answers are not parsed whole.
@@ -212,10 +263,11 @@ void RelaySession::onFinished(int curlCode, const QString &error)
     if (m_upstreamId.isEmpty())
         m_upstreamId = JsonScan::firstStringMember(m_body, "id");
     QByteArray contentType = m_call->responseHeader("content-type");
-    if (contentType.isEmpty() || !m_protocol->isPassthrough())
+    if (contentType.isEmpty() || !m_context.rawForward)
         contentType = "application/json";
     if (m_exchange)
-        m_exchange->send(m_upstreamStatus, contentType, m_protocol->convertResponse(m_body));
+        m_exchange->send(m_upstreamStatus, contentType,
+                         m_context.rawForward ? m_body : m_protocol->convertResponse(m_body));
     complete(m_upstreamStatus, QString());
 }
 

@@ -7,8 +7,11 @@
 #include <QObject>
 #include <QPointer>
 
+#include <memory>
+
 class HttpExchange;
 class LogWriter;
+class StreamDecoder;
 class UpstreamCall;
 
 /// Proxies one request to its upstream and the answer back, then writes its log row.
@@ -35,14 +38,17 @@ private:
     void onFinished(int curlCode, const QString &error);
     void onClientGone();
     void forwardEvents(const QList<SseParser::Event> &events);
-    /// Records usage, errors and delivered text of one upstream event; returns its JSON.
-    QJsonObject inspectEvent(const SseParser::Event &event, bool *forward);
+    /// Records usage, errors and delivered text of one OpenAI chunk; true for a usage-only chunk.
+    bool inspectChunk(const QJsonObject &chunk);
+    /// Flushes what the upstream's stream decoder still holds.
+    void finishDecoder();
     void finishWithError(int status, const QString &message, const QString &type,
                          const QString &code);
     void complete(int status, const QString &errorText);
 
     RelayContext m_context;
-    ClientProtocol *m_protocol; ///< Owned by m_context.
+    ClientProtocol *m_protocol;               ///< Owned by m_context.
+    std::unique_ptr<StreamDecoder> m_decoder; ///< Null when the upstream streams OpenAI chunks.
     QPointer<HttpExchange> m_exchange;
     UpstreamCall *m_call;
     LogWriter *m_logs;

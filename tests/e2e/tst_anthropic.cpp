@@ -3,6 +3,7 @@
 // Anthropic's wire format, usage is accounted from the upstream's terminal usage.
 
 #include "gateway/gatewaycore.h"
+#include "logrows.h"
 #include "mockupstream.h"
 #include "rawhttpclient.h"
 #include "relayseed.h"
@@ -73,20 +74,9 @@ private:
                 {"messages", QJsonArray{QJsonObject{{"role", "user"}, {"content", "Hello"}}}}};
     }
 
-    /// The log row of \a requestId; it is written just after the response, so poll for it.
     QSqlRecord logRow(const QByteArray &requestId)
     {
-        QDeadlineTimer deadline(10000);
-        while (!deadline.hasExpired()) {
-            m_gateway.core()->logWriter()->flushNow();
-            QSqlQuery query(m_gateway.core()->logDatabase()->connection());
-            query.prepare(QStringLiteral("SELECT * FROM logs WHERE request_id = ?"));
-            query.addBindValue(QString::fromLatin1(requestId));
-            if (query.exec() && query.next())
-                return query.record();
-            QTest::qWait(10);
-        }
-        return {};
+        return LogRows::waitFor(m_gateway.core(), requestId);
     }
 
 private Q_SLOTS:

@@ -3,6 +3,7 @@
 //
 // Runs on SQLite; with AIPROXY_TEST_RELAY_BACKEND=postgres (ctest: tst_relay_postgres) on the
 // PostgreSQL server of AIPROXY_TEST_PG_DSN, skipped when that is not set.
+#include "logrows.h"
 #include "mockupstream.h"
 #include "rawhttpclient.h"
 #include "relayseed.h"
@@ -111,23 +112,7 @@ private:
     /// The id of the newest request the mock has seen (0: none).
     int lastUpstreamId() const { return m_mock.lastRequest().id; }
 
-    /// Waits for the log row of \a requestId (flushing the writer) and returns it.
-    QSqlRecord logRow(const QByteArray &requestId)
-    {
-        QDeadlineTimer deadline(20000);
-        while (!deadline.hasExpired()) {
-            core()->logWriter()->flushNow();
-            QSqlQuery query(core()->logDatabase()->connection());
-            query.prepare(QStringLiteral("SELECT * FROM logs WHERE request_id = ?"));
-            query.addBindValue(QString::fromLatin1(requestId));
-            if (!query.exec())
-                qWarning() << "log query failed:" << query.lastError().text();
-            else if (query.next())
-                return query.record();
-            QTest::qWait(20);
-        }
-        return {};
-    }
+    QSqlRecord logRow(const QByteArray &requestId) { return LogRows::waitFor(core(), requestId); }
 
     int logCount(const QByteArray &requestId)
     {

@@ -1,0 +1,15 @@
+#include "gateway/providerpresets.h"
+#include "providerregistry.h"
+
+// One factory per provider source file (no headers).
+std::shared_ptr<const ProviderAdaptor> makeOpenAICompatibleAdaptor();
+std::shared_ptr<const ProviderAdaptor> makeAnthropicAdaptor();
+
+void registerBuiltinProviders(ProviderRegistry &registry)
+{
+    // OpenAI-compatible channel types are data (resources/providers/openai-compatible.json).
+    const auto openai = makeOpenAICompatibleAdaptor();
+    for (const ProviderPresets::Preset &preset : ProviderPresets::instance().all())
+        registry.add(preset.type, openai);
+    registry.add(14, makeAnthropicAdaptor()); // Anthropic.
+}

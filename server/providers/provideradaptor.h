@@ -1,0 +1,58 @@
+#pragma once
+
+#include "model/channel.h"
+#include "relay/relaycontext.h"
+#include "relay/sseparser.h"
+#include "upstream/upstreamcall.h"
+
+#include <QJsonObject>
+#include <QList>
+
+#include <memory>
+
+/// Turns one upstream stream's events into OpenAI `chat.completion.chunk` objects.
+/// One instance per request; constant memory (no accumulated text).
+class StreamDecoder
+{
+public:
+    virtual ~StreamDecoder() = default;
+    virtual QList<QJsonObject> onEvent(const SseParser::Event &event) = 0;
+    /// Chunks still owed when the upstream stream ended.
+    virtual QList<QJsonObject> finish() = 0;
+};
+
+/// How the relay talks to one kind of upstream (a channel type).
+///
+/// The relay's common language is OpenAI's (Chat Completions and the other OpenAI endpoints).
+/// An adaptor turns that into the provider's native request and the provider's answers back;
+/// when client and upstream speak the same native protocol the relay forwards bytes unchanged
+/// and only uses the adaptor for accounting. Adaptors are stateless and shared by all threads;
+/// per-request state lives in the StreamDecoder.
+class ProviderAdaptor
+{
+public:
+    virtual ~ProviderAdaptor() = default;
+
+    /// The wire protocol the upstream speaks: "openai" or "anthropic".
+    virtual QByteArray nativeProtocol() const = 0;
+    virtual bool supports(RelayMode mode) const = 0;
+    /// Base URL for channels of \a channelType that set none.
+    virtual QString defaultBaseUrl(int channelType) const = 0;
+    /// The HTTP request carrying \a nativeBody; \a openaiPath is the OpenAI endpoint the relay
+    /// serves ("/chat/completions", "/embeddings", …).
+    virtual UpstreamRequest buildRequest(const Channel &channel, const QByteArray &openaiPath,
+                                         const QByteArray &nativeBody, bool stream) const = 0;
+    /// OpenAI request body (model already mapped) → native body; empty object + \a error when
+    /// it cannot be expressed.
+    virtual QJsonObject fromOpenAIRequest(const QJsonObject &openaiBody, QString *error) const = 0;
+    /// Native non-streamed answer → OpenAI answer.
+    virtual QJsonObject toOpenAIResponse(const QJsonObject &nativeBody,
+                                         const QString &clientModel) const = 0;
+    /// Nullptr when the upstream already streams OpenAI chunks.
+    virtual std::unique_ptr<StreamDecoder> newStreamDecoder(const QString &clientModel) const = 0;
+    /// The human-readable message of a native error body (empty when there is none).
+    virtual QString errorMessage(const QByteArray &body) const = 0;
+
+    /// Base URL of \a channel (its own, else the type's default) without a trailing slash.
+    QByteArray baseUrl(const Channel &channel) const;
+};
