@@ -4,6 +4,7 @@
 // One factory per provider source file (no headers).
 std::shared_ptr<const ProviderAdaptor> makeOpenAICompatibleAdaptor();
 std::shared_ptr<const ProviderAdaptor> makeAnthropicAdaptor();
+std::shared_ptr<const ProviderAdaptor> makeAzureAdaptor();
 
 void registerBuiltinProviders(ProviderRegistry &registry)
 {
@@ -12,4 +13,7 @@ void registerBuiltinProviders(ProviderRegistry &registry)
     for (const ProviderPresets::Preset &preset : ProviderPresets::instance().all())
         registry.add(preset.type, openai);
     registry.add(14, makeAnthropicAdaptor()); // Anthropic.
+    const auto azure = makeAzureAdaptor();
+    registry.add(3, azure); // Azure (deprecated type: dots removed from deployment names).
+    registry.add(4, azure); // Azure.
 }

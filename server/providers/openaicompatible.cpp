@@ -2,16 +2,13 @@
 // resources/providers/openai-compatible.json): bodies and streams pass through.
 
 #include "gateway/providerpresets.h"
-#include "provideradaptor.h"
-
-#include <QJsonDocument>
+#include "openaiformatadaptor.h"
 
 namespace {
 
-class OpenAICompatibleAdaptor final : public ProviderAdaptor
+class OpenAICompatibleAdaptor final : public OpenAIFormatAdaptor
 {
 public:
-    QByteArray nativeProtocol() const override { return "openai"; }
     bool supports(RelayMode mode) const override { return mode != RelayMode::Unknown; }
     QString defaultBaseUrl(int channelType) const override
     {
@@ -24,30 +21,9 @@ public:
         UpstreamRequest request;
         request.url = baseUrl(channel) + openaiPath;
         request.body = nativeBody;
-        request.headers = {"Content-Type: application/json",
-                           "Authorization: Bearer " + channel.key.toUtf8(),
-                           stream ? QByteArray("Accept: text/event-stream")
-                                  : QByteArray("Accept: application/json")};
+        request.headers = jsonHeaders(stream);
+        request.headers.append("Authorization: Bearer " + channel.key.toUtf8());
         return request;
-    }
-    QJsonObject fromOpenAIRequest(const QJsonObject &openaiBody, QString *) const override
-    {
-        return openaiBody;
-    }
-    QJsonObject toOpenAIResponse(const QJsonObject &nativeBody, const QString &) const override
-    {
-        return nativeBody;
-    }
-    std::unique_ptr<StreamDecoder> newStreamDecoder(const QString &) const override
-    {
-        return nullptr;
-    }
-    QString errorMessage(const QByteArray &body) const override
-    {
-        const QJsonValue error =
-            QJsonDocument::fromJson(body).object().value(QStringLiteral("error"));
-        return error.isObject() ? error.toObject().value(QStringLiteral("message")).toString()
-                                : error.toString();
     }
 };
 

@@ -596,14 +596,27 @@ void MockUpstream::respond(const std::shared_ptr<Exchange> &exchange)
         QMutexLocker lock(&m_mutex);
         requiredKey = m_requiredApiKey;
     }
-    const QByteArray path = request.path.split('?').first();
+    QByteArray path = request.path.split('?').first();
+    // Azure OpenAI: /openai/deployments/<deployment>/<operation>?api-version=…, key in api-key.
+    const bool azure = path.startsWith("/openai/deployments/");
+    if (azure) {
+        const QList<QByteArray> segments = path.split('/');
+        path = "/v1/" + segments.mid(4).join('/');
+        if (!request.path.contains("api-version=")) {
+            respondError(exchange, 404, "Resource not found (api-version is required)",
+                         "invalid_request_error", "null");
+            return;
+        }
+    }
     if (MockWire::isAnthropicPath(path)) {
         respondAnthropic(exchange, path, requiredKey);
         return;
     }
     const QString model = request.json().value(QStringLiteral("model")).toString();
     const QByteArray &scenario = exchange->scenario;
-    if (!requiredKey.isEmpty() && request.header("authorization") != "Bearer " + requiredKey) {
+    const bool keyMatches = azure ? request.header("api-key") == requiredKey
+                                  : request.header("authorization") == "Bearer " + requiredKey;
+    if (!requiredKey.isEmpty() && !keyMatches) {
         respondError(exchange, 401, errorMessage(401, model), errorKind(401).first,
                      errorKind(401).second);
         return;

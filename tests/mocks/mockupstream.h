@@ -22,7 +22,9 @@ class QTcpSocket;
 ///
 /// Endpoints: POST /v1/chat/completions (plain, streamed, tool calls when the request has
 /// `tools`), POST /v1/completions, POST /v1/embeddings (`encoding_format` "base64" → base64 of
-/// little-endian float32, otherwise float arrays), GET /v1/models.
+/// little-endian float32, otherwise float arrays), GET /v1/models. The same operations answer
+/// Azure OpenAI's paths (/openai/deployments/<deployment>/<operation>?api-version=…, 404
+/// without api-version; the required key, if set, is checked in the `api-key` header).
 ///
 /// Fault scenarios are picked by the request's model name or an `X-Mock-Scenario` header:
 /// `error-<status>` (OpenAI error JSON with that status), `error-text-<status>` (plain text

@@ -1,0 +1,52 @@
+// Azure OpenAI (channel types 3 and 4): OpenAI's wire format at deployment URLs,
+// {base}/openai/deployments/{deployment}/{operation}?api-version=…, key in the `api-key` header.
+// The channel key may carry the API version as "key|api-version". The deployment is the
+// (mapped) model name; type 3 (the deprecated one) removes dots from it, as Azure deployment
+// names could not contain them.
+
+#include "openaiformatadaptor.h"
+
+#include <QJsonDocument>
+#include <QUrl>
+
+namespace {
+
+constexpr char kDefaultApiVersion[] = "2025-04-01-preview";
+
+class AzureAdaptor final : public OpenAIFormatAdaptor
+{
+public:
+    bool supports(RelayMode mode) const override
+    {
+        return mode == RelayMode::ChatCompletions || mode == RelayMode::Completions ||
+               mode == RelayMode::Embeddings || mode == RelayMode::Anthropic;
+    }
+    QString defaultBaseUrl(int) const override { return {}; } // Every resource has its own.
+    UpstreamRequest buildRequest(const Channel &channel, const QByteArray &openaiPath,
+                                 const QByteArray &nativeBody, bool stream) const override
+    {
+        const int bar = channel.key.indexOf(QLatin1Char('|'));
+        const QString key = bar < 0 ? channel.key : channel.key.left(bar);
+        const QString version =
+            bar < 0 ? QString::fromLatin1(kDefaultApiVersion) : channel.key.mid(bar + 1);
+        QString deployment =
+            QJsonDocument::fromJson(nativeBody).object().value(QStringLiteral("model")).toString();
+        if (channel.type == 3)
+            deployment.remove(QLatin1Char('.'));
+        UpstreamRequest request;
+        request.url = baseUrl(channel) + "/openai/deployments/" +
+                      QUrl::toPercentEncoding(deployment) + openaiPath +
+                      "?api-version=" + QUrl::toPercentEncoding(version);
+        request.body = nativeBody;
+        request.headers = jsonHeaders(stream);
+        request.headers.append("api-key: " + key.toUtf8());
+        return request;
+    }
+};
+
+} // namespace
+
+std::shared_ptr<const ProviderAdaptor> makeAzureAdaptor()
+{
+    return std::make_shared<AzureAdaptor>();
+}
