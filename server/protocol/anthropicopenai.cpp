@@ -40,13 +40,12 @@ QString dataUrl(const QJsonObject &source)
 
 QJsonObject textPart(const QString &text)
 {
-    return QJsonObject{{str("type"), str("text")}, {str("text"), text}};
+    return ConversionUtil::openAITextPart(text);
 }
 
 QJsonObject imagePart(const QString &url)
 {
-    return QJsonObject{{str("type"), str("image_url")},
-                       {str("image_url"), QJsonObject{{str("url"), url}}}};
+    return ConversionUtil::openAIImagePart(url);
 }
 
 /// Converts an image block to an `image_url` part; empty object (and \a error set) if invalid.
@@ -318,21 +317,9 @@ bool convertTools(const QJsonObject &request, QJsonObject *out, QString *error)
     return true;
 }
 
-/// Cached prompt tokens: OpenAI's prompt_tokens_details, or DeepSeek's prompt_cache_hit_tokens.
-qint64 cachedTokens(const QJsonObject &usage)
-{
-    const QJsonValue details =
-        usage.value(str("prompt_tokens_details")).toObject().value(str("cached_tokens"));
-    if (details.isDouble())
-        return details.toInteger();
-    return usage.value(str("prompt_cache_hit_tokens")).toInteger();
-}
-
 Usage usageFrom(const QJsonObject &openaiUsage)
 {
-    Usage usage = Usage::fromOpenAI(openaiUsage);
-    usage.cachedTokens = cachedTokens(openaiUsage);
-    return usage;
+    return ConversionUtil::usageFromOpenAI(openaiUsage);
 }
 
 /// Anthropic usage object; input_tokens excludes cached tokens as Anthropic counts them.
@@ -371,8 +358,6 @@ qint64 textLength(const QJsonValue &value)
 {
     return value.isString() ? value.toString().size() : 0;
 }
-
-constexpr qint64 mediaBlockTokens = 1600;
 
 /// Characters and media blocks of one content value (string or blocks), recursively.
 void measureContent(const QJsonValue &content, qint64 *chars, qint64 *media)
@@ -593,7 +578,8 @@ qint64 estimateInputTokens(const QJsonObject &request)
         if (tool.value(str("input_schema")).isObject())
             chars += compact(tool.value(str("input_schema")).toObject()).size();
     }
-    return (chars + 3) / 4 + media * mediaBlockTokens;
+    return ConversionUtil::tokensForCharacters(chars) +
+           media * ConversionUtil::mediaBlockTokenEstimate;
 }
 
 } // namespace AnthropicOpenAI

@@ -89,4 +89,25 @@ std::optional<DataUrl> parseDataUrl(const QString &url)
     return out;
 }
 
+QJsonObject openAITextPart(const QString &text)
+{
+    return QJsonObject{{str("type"), str("text")}, {str("text"), text}};
+}
+
+QJsonObject openAIImagePart(const QString &url)
+{
+    return QJsonObject{{str("type"), str("image_url")},
+                       {str("image_url"), QJsonObject{{str("url"), url}}}};
+}
+
+Usage usageFromOpenAI(const QJsonObject &openaiUsage)
+{
+    Usage usage = Usage::fromOpenAI(openaiUsage);
+    const QJsonValue details =
+        openaiUsage.value(str("prompt_tokens_details")).toObject().value(str("cached_tokens"));
+    if (!details.isDouble())
+        usage.cachedTokens = openaiUsage.value(str("prompt_cache_hit_tokens")).toInteger();
+    return usage;
+}
+
 } // namespace ConversionUtil

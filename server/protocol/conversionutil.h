@@ -1,5 +1,7 @@
 #pragma once
 
+#include "model/logrecord.h"
+
 #include <QByteArray>
 #include <QJsonObject>
 #include <QString>
@@ -39,5 +41,22 @@ struct DataUrl
     bool isBase64 = false;
 };
 std::optional<DataUrl> parseDataUrl(const QString &url);
+
+/// OpenAI content parts: `{"type":"text","text":…}` and
+/// `{"type":"image_url","image_url":{"url":…}}`.
+QJsonObject openAITextPart(const QString &text);
+QJsonObject openAIImagePart(const QString &url);
+
+/// Usage from an OpenAI `usage` object; cached prompt tokens from
+/// `prompt_tokens_details.cached_tokens`, else DeepSeek's `prompt_cache_hit_tokens`.
+Usage usageFromOpenAI(const QJsonObject &openaiUsage);
+
+/// Token ESTIMATES for count-tokens endpoints: one token per 4 characters (rounded up), and a
+/// flat count per image, document or other media block.
+constexpr qint64 mediaBlockTokenEstimate = 1600;
+inline qint64 tokensForCharacters(qint64 characters)
+{
+    return (characters + 3) / 4;
+}
 
 } // namespace ConversionUtil
