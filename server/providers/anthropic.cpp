@@ -41,7 +41,8 @@ public:
     QByteArray nativeProtocol() const override { return "anthropic"; }
     bool supports(RelayMode mode) const override
     {
-        return mode == RelayMode::ChatCompletions || mode == RelayMode::Anthropic;
+        return mode == RelayMode::ChatCompletions || mode == RelayMode::Anthropic ||
+               mode == RelayMode::Gemini;
     }
     QString defaultBaseUrl(int) const override
     {

@@ -19,7 +19,8 @@ public:
     bool supports(RelayMode mode) const override
     {
         return mode == RelayMode::ChatCompletions || mode == RelayMode::Completions ||
-               mode == RelayMode::Embeddings || mode == RelayMode::Anthropic;
+               mode == RelayMode::Embeddings || mode == RelayMode::Anthropic ||
+               mode == RelayMode::Gemini;
     }
     QString defaultBaseUrl(int) const override { return {}; } // Every resource has its own.
     UpstreamRequest buildRequest(const Channel &channel, const QByteArray &openaiPath,

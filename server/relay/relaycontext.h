@@ -20,6 +20,7 @@ enum class RelayMode
     Completions = 2,
     Embeddings = 3,
     Anthropic = 12,
+    Gemini = 21,
 };
 
 /// Everything a relay session needs to know about the request it serves.
@@ -47,4 +48,7 @@ struct RelayContext
     /// Client and upstream speak the same protocol: upstream bytes go to the client unchanged
     /// and are decoded only for accounting.
     bool rawForward = true;
+    /// Move `<think>…</think>` at the start of the answer into reasoning_content (per model:
+    /// model config `plugin.think-split.enable`).
+    bool thinkSplit = false;
 };

@@ -3,6 +3,7 @@
 #include "anthropicprotocol.h"
 #include "config/gatewayconfig.h"
 #include "gateway/configsnapshot.h"
+#include "geminiprotocol.h"
 #include "http/httpexchange.h"
 #include "http/router.h"
 #include "openaierror.h"
@@ -45,6 +46,10 @@ void RelayController::registerRoutes(Router &router)
     });
     router.add("POST", QStringLiteral("/v1/messages/count_tokens"),
                [this](HttpRequest &r, HttpExchange *e) { handleAnthropicCountTokens(r, e); });
+    router.add("POST", QStringLiteral("/v1beta/models/{*target}"),
+               [this](HttpRequest &r, HttpExchange *e) { handleGemini(r, e); });
+    router.add("POST", QStringLiteral("/v1/models/{*target}"),
+               [this](HttpRequest &r, HttpExchange *e) { handleGemini(r, e); });
     router.add("POST", QStringLiteral("/v1/embeddings"), [this](HttpRequest &r, HttpExchange *e) {
         handleOpenAIRelay(r, e, RelayMode::Embeddings, "/embeddings");
     });
@@ -62,11 +67,16 @@ void RelayController::replyError(HttpExchange *exchange, const ClientProtocol &p
 }
 
 bool RelayController::authenticate(const HttpRequest &request, HttpExchange *exchange,
-                                   const ClientProtocol &protocol, Caller *caller)
+                                   const ClientProtocol &protocol, Caller *caller,
+                                   bool allowQueryKey)
 {
     QByteArray credential = request.header("authorization");
     if (credential.isEmpty())
         credential = request.header("x-api-key");
+    if (credential.isEmpty())
+        credential = request.header("x-goog-api-key");
+    if (credential.isEmpty() && allowQueryKey)
+        credential = request.queryValue(QStringLiteral("key")).toUtf8();
     if (credential.isEmpty()) {
         replyError(exchange, protocol, 401,
                    QStringLiteral("no API key provided: send it as 'Authorization: Bearer <key>'"),
@@ -195,6 +205,49 @@ void RelayController::handleAnthropicCountTokens(HttpRequest &request, HttpExcha
             .toJson(QJsonDocument::Compact));
 }
 
+void RelayController::handleGemini(HttpRequest &request, HttpExchange *exchange)
+{
+    const QString target = request.param(QStringLiteral("target"));
+    const qsizetype colon = target.lastIndexOf(QLatin1Char(':'));
+    const QString model = colon > 0 ? target.left(colon) : target;
+    const QString action = colon > 0 ? target.mid(colon + 1) : QString();
+    const bool stream = action == QLatin1String("streamGenerateContent");
+    if (action == QLatin1String("countTokens")) {
+        const GeminiProtocol protocol(model);
+        Caller caller;
+        if (!authenticate(request, exchange, protocol, &caller, true))
+            return;
+        const QJsonObject body = QJsonDocument::fromJson(request.body).object();
+        // countTokens wraps the request as generateContentRequest, or sends contents directly.
+        const QJsonObject counted =
+            body.contains(QStringLiteral("generateContentRequest"))
+                ? body.value(QStringLiteral("generateContentRequest")).toObject()
+                : body;
+        exchange->send(200, "application/json",
+                       QJsonDocument(QJsonObject{{QStringLiteral("totalTokens"),
+                                                  GeminiOpenAI::estimateInputTokens(counted)}})
+                           .toJson(QJsonDocument::Compact));
+        return;
+    }
+    if (!stream && action != QLatin1String("generateContent")) {
+        replyError(exchange, GeminiProtocol(model), 404,
+                   QStringLiteral("method '%1' is not supported by this gateway").arg(action),
+                   QString(), QString());
+        return;
+    }
+    Inbound inbound;
+    inbound.makeProtocol = [](const QString &requestedModel, qint64) {
+        return std::make_shared<GeminiProtocol>(requestedModel);
+    };
+    inbound.toOpenAI = [model, stream](const QJsonObject &body, QString *error) {
+        return GeminiOpenAI::toOpenAIRequest(body, model, stream, error);
+    };
+    inbound.nativeProtocol = "gemini";
+    inbound.allowQueryKey = true;
+    inbound.modelFromPath = model;
+    handleRelay(request, exchange, RelayMode::Gemini, "/chat/completions", inbound);
+}
+
 const Channel *RelayController::pickChannel(const QList<const Channel *> &candidates,
                                             quint32 random)
 {
@@ -254,7 +307,7 @@ void RelayController::handleRelay(HttpRequest &request, HttpExchange *exchange, 
         return;
     }
     Caller caller;
-    if (!authenticate(request, exchange, *earlyProtocol, &caller))
+    if (!authenticate(request, exchange, *earlyProtocol, &caller, inbound.allowQueryKey))
         return;
 
     // Requests refused after authentication are logged for their group (unauthenticated ones are
@@ -290,7 +343,9 @@ void RelayController::handleRelay(HttpRequest &request, HttpExchange *exchange, 
     }
     QJsonObject body = document.object();
     const QJsonObject clientBody = body;
-    const QString clientModel = body.value(QStringLiteral("model")).toString();
+    const QString clientModel = inbound.modelFromPath.isEmpty()
+                                    ? body.value(QStringLiteral("model")).toString()
+                                    : inbound.modelFromPath;
     if (inbound.toOpenAI) {
         QString conversionError;
         body = inbound.toOpenAI(body, &conversionError);
@@ -370,6 +425,16 @@ void RelayController::handleRelay(HttpRequest &request, HttpExchange *exchange, 
     const ProviderAdaptor *adaptor = ProviderRegistry::instance().forType(channel->type);
     context.adaptor = adaptor;
     context.rawForward = adaptor->nativeProtocol() == inbound.nativeProtocol;
+    context.thinkSplit =
+        adaptor->nativeProtocol() == "openai" && caller.snapshot->modelConfigs.value(model)
+                                                     .extra.value(QStringLiteral("plugin"))
+                                                     .toObject()
+                                                     .value(QStringLiteral("think-split"))
+                                                     .toObject()
+                                                     .value(QStringLiteral("enable"))
+                                                     .toBool();
+    if (context.thinkSplit)
+        context.rawForward = false; // The answer is rewritten.
     QByteArray nativeBody;
     if (context.rawForward && inbound.toOpenAI) {
         // Same non-OpenAI protocol on both sides: the client's own body, model mapped.

@@ -39,6 +39,10 @@ public:
         /// The client's wire protocol; an upstream speaking the same one gets the client's body
         /// (model mapped) and answers the client byte for byte.
         QByteArray nativeProtocol = "openai";
+        /// The client may send its key as ?key= (Gemini).
+        bool allowQueryKey = false;
+        /// The model named by the URL (Gemini) instead of the body.
+        QString modelFromPath;
     };
 
     RelayController(const GatewayConfig &config, SnapshotStore *snapshots, LogWriter *logs,
@@ -59,11 +63,14 @@ private:
         const Group *group = nullptr;
     };
     /// Authenticates the request; on failure answers it and returns false.
+    /// \a allowQueryKey: Gemini clients may send the key as ?key=.
     bool authenticate(const HttpRequest &request, HttpExchange *exchange,
-                      const ClientProtocol &protocol, Caller *caller);
+                      const ClientProtocol &protocol, Caller *caller, bool allowQueryKey = false);
     void handleModels(HttpRequest &request, HttpExchange *exchange);
     void handleModel(HttpRequest &request, HttpExchange *exchange);
     void handleAnthropicCountTokens(HttpRequest &request, HttpExchange *exchange);
+    /// POST /v1beta/models/{model}:{generateContent|streamGenerateContent|countTokens}.
+    void handleGemini(HttpRequest &request, HttpExchange *exchange);
     static Inbound anthropicInbound();
     void handleRelay(HttpRequest &request, HttpExchange *exchange, RelayMode mode,
                      const char *upstreamPath, const Inbound &inbound);

@@ -4,6 +4,7 @@
 #include "jsonscan.h"
 #include "openaierror.h"
 #include "openaiprotocol.h"
+#include "protocol/thinksplitter.h"
 #include "providers/provideradaptor.h"
 #include "storage/logwriter.h"
 #include "upstream/upstreamcall.h"
@@ -40,6 +41,8 @@ RelaySession::RelaySession(RelayContext context, HttpExchange *exchange, Upstrea
     m_protocol = m_context.protocol.get();
     if (m_context.stream && m_context.adaptor)
         m_decoder = m_context.adaptor->newStreamDecoder(m_context.model);
+    if (m_context.stream && m_context.thinkSplit)
+        m_thinkSplit = std::make_unique<ThinkSplitChunks>();
     g_live.fetch_add(1);
     call->setParent(this);
     connect(call, &UpstreamCall::headersReceived, this, &RelaySession::onHeaders);
@@ -139,6 +142,10 @@ void RelaySession::forwardEvents(const QList<SseParser::Event> &events)
             if (!chunk.isEmpty())
                 chunks.append(chunk);
         }
+        if (m_thinkSplit) {
+            for (QJsonObject &chunk : chunks)
+                chunk = m_thinkSplit->applyToChunk(std::move(chunk));
+        }
         bool usageOnly = false;
         for (const QJsonObject &chunk : std::as_const(chunks))
             usageOnly = inspectChunk(chunk) || usageOnly;
@@ -156,12 +163,32 @@ void RelaySession::forwardEvents(const QList<SseParser::Event> &events)
         m_exchange->writeChunk(out);
 }
 
+QByteArray RelaySession::splitThinking(const QByteArray &openaiBody) const
+{
+    if (!m_context.thinkSplit)
+        return openaiBody;
+    return QJsonDocument(
+               ThinkSplitChunks::applyToResponse(QJsonDocument::fromJson(openaiBody).object()))
+        .toJson(QJsonDocument::Compact);
+}
+
 void RelaySession::finishDecoder()
 {
-    if (!m_decoder)
+    QList<QJsonObject> chunks;
+    if (m_decoder)
+        chunks = m_decoder->finish();
+    if (m_thinkSplit) {
+        // Text still held back by the splitter (a stream that ended without finish_reason).
+        const QJsonArray held = m_thinkSplit->finishChoices();
+        if (!held.isEmpty())
+            chunks.append(
+                QJsonObject{{QStringLiteral("object"), QStringLiteral("chat.completion.chunk")},
+                            {QStringLiteral("choices"), held}});
+    }
+    if (chunks.isEmpty())
         return;
     QByteArray out;
-    for (const QJsonObject &chunk : m_decoder->finish()) {
+    for (const QJsonObject &chunk : std::as_const(chunks)) {
         inspectChunk(chunk);
         if (!m_context.rawForward)
             out += m_protocol->convertChunk(chunk);
@@ -267,7 +294,8 @@ void RelaySession::onFinished(int curlCode, const QString &error)
         contentType = "application/json";
     if (m_exchange)
         m_exchange->send(m_upstreamStatus, contentType,
-                         m_context.rawForward ? m_body : m_protocol->convertResponse(m_body));
+                         m_context.rawForward ? m_body
+                                              : m_protocol->convertResponse(splitThinking(m_body)));
     complete(m_upstreamStatus, QString());
 }
 

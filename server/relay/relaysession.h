@@ -12,6 +12,7 @@
 class HttpExchange;
 class LogWriter;
 class StreamDecoder;
+class ThinkSplitChunks;
 class UpstreamCall;
 
 /// Proxies one request to its upstream and the answer back, then writes its log row.
@@ -40,8 +41,10 @@ private:
     void forwardEvents(const QList<SseParser::Event> &events);
     /// Records usage, errors and delivered text of one OpenAI chunk; true for a usage-only chunk.
     bool inspectChunk(const QJsonObject &chunk);
-    /// Flushes what the upstream's stream decoder still holds.
+    /// Flushes what the upstream's stream decoder and the think splitter still hold.
     void finishDecoder();
+    /// The answer with `<think>` text moved to reasoning_content when the model asks for it.
+    QByteArray splitThinking(const QByteArray &openaiBody) const;
     void finishWithError(int status, const QString &message, const QString &type,
                          const QString &code);
     void complete(int status, const QString &errorText);
@@ -49,6 +52,7 @@ private:
     RelayContext m_context;
     ClientProtocol *m_protocol;               ///< Owned by m_context.
     std::unique_ptr<StreamDecoder> m_decoder; ///< Null when the upstream streams OpenAI chunks.
+    std::unique_ptr<ThinkSplitChunks> m_thinkSplit; ///< Streams of think-split models only.
     QPointer<HttpExchange> m_exchange;
     UpstreamCall *m_call;
     LogWriter *m_logs;

@@ -32,6 +32,17 @@ QList<QByteArray> RawHttpClient::Response::events() const
     return result;
 }
 
+RawHttpClient::Response RawHttpClient::postJson(quint16 port, const QByteArray &pathAndQuery,
+                                                const QJsonObject &body, Headers headers)
+{
+    RawHttpClient client;
+    if (!client.connectToPort(port))
+        return {};
+    headers.append(qMakePair(QByteArray("Content-Type"), QByteArray("application/json")));
+    return client.request("POST", pathAndQuery, QJsonDocument(body).toJson(QJsonDocument::Compact),
+                          headers);
+}
+
 RawHttpClient::RawHttpClient()
     : m_socket(std::make_unique<QTcpSocket>())
     , m_buffer(std::make_shared<QByteArray>())

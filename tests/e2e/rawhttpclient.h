@@ -42,6 +42,9 @@ public:
     RawHttpClient &operator=(const RawHttpClient &) = delete;
 
     bool connectToPort(quint16 port, int timeoutMs = 10000);
+    /// One POST of \a body as JSON (Content-Type added) on a new connection to \a port.
+    static Response postJson(quint16 port, const QByteArray &pathAndQuery, const QJsonObject &body,
+                             Headers headers = {});
     void send(const QByteArray &bytes);
     /// Sends a request and reads its complete response.
     Response request(const QByteArray &method, const QByteArray &path, const QByteArray &body = {},

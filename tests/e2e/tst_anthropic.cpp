@@ -52,16 +52,10 @@ private:
     TestGateway m_gateway;
 
     RawHttpClient::Response post(const QByteArray &path, const QJsonObject &body,
-                                 const RawHttpClient::Headers &headers)
+                                 RawHttpClient::Headers headers)
     {
-        RawHttpClient client;
-        if (!client.connectToPort(m_gateway.port()))
-            return {};
-        RawHttpClient::Headers all = headers;
-        all.append(qMakePair(QByteArray("Content-Type"), QByteArray("application/json")));
-        all.append(qMakePair(QByteArray("anthropic-version"), QByteArray("2023-06-01")));
-        return client.request("POST", path, QJsonDocument(body).toJson(QJsonDocument::Compact),
-                              all);
+        headers.append(qMakePair(QByteArray("anthropic-version"), QByteArray("2023-06-01")));
+        return RawHttpClient::postJson(m_gateway.port(), path, body, headers);
     }
     static RawHttpClient::Headers apiKey() { return {{"x-api-key", "sk-" + kKey.toLatin1()}}; }
 

@@ -27,7 +27,7 @@ const QByteArray kChannelKey = "sk-ant-channel-key";
 
 RawHttpClient::Headers headers(bool anthropic)
 {
-    RawHttpClient::Headers all = {{"Content-Type", "application/json"}};
+    RawHttpClient::Headers all;
     if (anthropic) {
         all.append(qMakePair(QByteArray("x-api-key"), "sk-" + kKey.toLatin1()));
         all.append(qMakePair(QByteArray("anthropic-version"), QByteArray("2023-06-01")));
@@ -49,11 +49,7 @@ private:
 
     RawHttpClient::Response post(const QByteArray &path, const QJsonObject &body, bool anthropic)
     {
-        RawHttpClient client;
-        if (!client.connectToPort(m_gateway.port()))
-            return {};
-        return client.request("POST", path, QJsonDocument(body).toJson(QJsonDocument::Compact),
-                              headers(anthropic));
+        return RawHttpClient::postJson(m_gateway.port(), path, body, headers(anthropic));
     }
 
     static QJsonObject chat(bool stream, const QString &model = kModel)

@@ -30,12 +30,8 @@ private:
 
     RawHttpClient::Response post(const QByteArray &path, const QJsonObject &body)
     {
-        RawHttpClient client;
-        if (!client.connectToPort(m_gateway.port()))
-            return {};
-        return client.request("POST", path, QJsonDocument(body).toJson(QJsonDocument::Compact),
-                              {{"Authorization", "Bearer sk-" + kKey.toLatin1()},
-                               {"Content-Type", "application/json"}});
+        return RawHttpClient::postJson(m_gateway.port(), path, body,
+                                       {{"Authorization", "Bearer sk-" + kKey.toLatin1()}});
     }
 
     static QJsonObject chat(const QString &model, bool stream)

@@ -250,6 +250,14 @@ QStringList MockUpstream::replyPieces()
             QStringLiteral(" \"quoted\"\n"), QStringLiteral(" caf\u00e9.")};
 }
 
+QStringList MockUpstream::thinkingReplyPieces()
+{
+    // Tags split across events on purpose, as reasoning models' streams do.
+    return {QStringLiteral("<thi"),   QStringLiteral("nk>Let me "), QStringLiteral("think."),
+            QStringLiteral("</th"),   QStringLiteral("ink>\n\n"),   QStringLiteral("Hello"),
+            QStringLiteral(" there.")};
+}
+
 QStringList MockUpstream::toolArgumentPieces()
 {
     return {QStringLiteral("{\""),   QStringLiteral("location"), QStringLiteral("\":\""),
@@ -672,6 +680,9 @@ void MockUpstream::respondChat(const std::shared_ptr<Exchange> &exchange, const 
     const QByteArray completionId =
         "\"chatcmpl-mock" + QByteArray::number(id).rightJustified(8, '0') + '"';
     const QByteArray created = number(QDateTime::currentSecsSinceEpoch());
+    // Model "think-model" answers like DeepSeek-R1: reasoning inside <think> tags in the content.
+    const bool thinking =
+        body.value(QStringLiteral("model")).toString() == QLatin1String("think-model");
     const QJsonArray tools = body.value(QStringLiteral("tools")).toArray();
     const bool toolCall =
         !tools.isEmpty() &&
@@ -691,7 +702,8 @@ void MockUpstream::respondChat(const std::shared_ptr<Exchange> &exchange, const 
                       ",\"type\":\"function\",\"function\":{\"name\":" + toolName +
                       ",\"arguments\":" + quoted(toolArguments()) +
                       "}}],\"refusal\":null,\"annotations\":[]}"
-                : "{\"role\":\"assistant\",\"content\":" + quoted(replyText()) +
+                : "{\"role\":\"assistant\",\"content\":" +
+                      quoted((thinking ? thinkingReplyPieces() : replyPieces()).join(QString())) +
                       ",\"refusal\":null,\"annotations\":[]}";
         const QByteArray json =
             "{\"id\":" + completionId + ",\"object\":\"chat.completion\",\"created\":" + created +
@@ -733,7 +745,7 @@ void MockUpstream::respondChat(const std::shared_ptr<Exchange> &exchange, const 
         events << sseEvent(
             prefix + choice("{\"role\":\"assistant\",\"content\":\"\",\"refusal\":null}", "null") +
             suffix);
-        for (const QString &piece : replyPieces())
+        for (const QString &piece : thinking ? thinkingReplyPieces() : replyPieces())
             events << sseEvent(prefix + choice("{\"content\":" + quoted(piece) + '}', "null") +
                                suffix);
         events << sseEvent(prefix + choice("{}", "\"stop\"") + suffix);

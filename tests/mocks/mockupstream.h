@@ -121,6 +121,9 @@ public:
     /// The text of a chat/completion answer, streamed one piece per event.
     static QStringList replyPieces();
     static QString replyText() { return replyPieces().join(QString()); }
+    /// The reply of model "think-model": `<think>Let me think.</think>\n\nHello there.`,
+    /// streamed with the tags split across events.
+    static QStringList thinkingReplyPieces();
     /// The arguments of the streamed tool call, in the pieces they are streamed in.
     static QStringList toolArgumentPieces();
     static QString toolArguments() { return toolArgumentPieces().join(QString()); }
