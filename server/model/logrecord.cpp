@@ -8,8 +8,14 @@
 Usage Usage::fromOpenAI(const QJsonObject &u)
 {
     Usage usage;
-    usage.inputTokens = u.value(QStringLiteral("prompt_tokens")).toInteger();
-    usage.outputTokens = u.value(QStringLiteral("completion_tokens")).toInteger();
+    // Chat/completions/embeddings name them prompt/completion; images, audio and rerank
+    // (and the Responses API) name them input/output.
+    usage.inputTokens = u.contains(QStringLiteral("prompt_tokens"))
+                            ? u.value(QStringLiteral("prompt_tokens")).toInteger()
+                            : u.value(QStringLiteral("input_tokens")).toInteger();
+    usage.outputTokens = u.contains(QStringLiteral("completion_tokens"))
+                             ? u.value(QStringLiteral("completion_tokens")).toInteger()
+                             : u.value(QStringLiteral("output_tokens")).toInteger();
     usage.totalTokens = u.value(QStringLiteral("total_tokens")).toInteger();
     const QJsonObject promptDetails = u.value(QStringLiteral("prompt_tokens_details")).toObject();
     usage.cachedTokens = promptDetails.value(QStringLiteral("cached_tokens")).toInteger();

@@ -18,9 +18,7 @@ class AzureAdaptor final : public OpenAIFormatAdaptor
 public:
     bool supports(RelayMode mode) const override
     {
-        return mode == RelayMode::ChatCompletions || mode == RelayMode::Completions ||
-               mode == RelayMode::Embeddings || mode == RelayMode::Anthropic ||
-               mode == RelayMode::Gemini;
+        return mode != RelayMode::Unknown && mode != RelayMode::Rerank; // Azure has no rerank.
     }
     QString defaultBaseUrl(int) const override { return {}; } // Every resource has its own.
     UpstreamRequest buildRequest(const Channel &channel, const QByteArray &openaiPath,

@@ -19,6 +19,13 @@ enum class RelayMode
     ChatCompletions = 1,
     Completions = 2,
     Embeddings = 3,
+    Moderations = 4,
+    ImagesGenerations = 5,
+    ImagesEdits = 6,
+    AudioSpeech = 7,
+    AudioTranscription = 8,
+    AudioTranslation = 9,
+    Rerank = 10,
     Anthropic = 12,
     Gemini = 21,
 };

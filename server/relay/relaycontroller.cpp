@@ -5,6 +5,7 @@
 #include "gateway/configsnapshot.h"
 #include "geminiprotocol.h"
 #include "http/httpexchange.h"
+#include "http/multipartform.h"
 #include "http/router.h"
 #include "openaierror.h"
 #include "openaiprotocol.h"
@@ -50,6 +51,22 @@ void RelayController::registerRoutes(Router &router)
                [this](HttpRequest &r, HttpExchange *e) { handleGemini(r, e); });
     router.add("POST", QStringLiteral("/v1/models/{*target}"),
                [this](HttpRequest &r, HttpExchange *e) { handleGemini(r, e); });
+    const std::pair<const char *, std::pair<RelayMode, const char *>> modeRoutes[] = {
+        {"/v1/moderations", {RelayMode::Moderations, "/moderations"}},
+        {"/v1/images/generations", {RelayMode::ImagesGenerations, "/images/generations"}},
+        {"/v1/images/edits", {RelayMode::ImagesEdits, "/images/edits"}},
+        {"/v1/audio/speech", {RelayMode::AudioSpeech, "/audio/speech"}},
+        {"/v1/audio/transcriptions", {RelayMode::AudioTranscription, "/audio/transcriptions"}},
+        {"/v1/audio/translations", {RelayMode::AudioTranslation, "/audio/translations"}},
+        {"/v1/rerank", {RelayMode::Rerank, "/rerank"}},
+    };
+    for (const auto &[path, target] : modeRoutes) {
+        const auto [mode, upstreamPath] = target;
+        router.add("POST", QLatin1String(path),
+                   [this, mode, upstreamPath](HttpRequest &r, HttpExchange *e) {
+                       handleOpenAIRelay(r, e, mode, upstreamPath);
+                   });
+    }
     router.add("POST", QStringLiteral("/v1/embeddings"), [this](HttpRequest &r, HttpExchange *e) {
         handleOpenAIRelay(r, e, RelayMode::Embeddings, "/embeddings");
     });
@@ -332,16 +349,30 @@ void RelayController::handleRelay(HttpRequest &request, HttpExchange *exchange, 
         record.ip = request.remoteAddress.toString();
         m_logs->enqueue(std::move(record));
     };
-    QJsonParseError parseError{};
-    const QJsonDocument document = QJsonDocument::fromJson(request.body, &parseError);
-    if (parseError.error != QJsonParseError::NoError || !document.isObject()) {
-        refuse(
-            400,
-            QStringLiteral("request body is not a JSON object: %1").arg(parseError.errorString()),
-            QStringLiteral("invalid_json"), QString());
-        return;
+    // Multipart uploads (image edits, audio) are routed by their `model` field; their bytes are
+    // forwarded as they are, with only that field rewritten when the channel maps the model.
+    const QByteArray boundary = MultipartForm::boundaryOf(request.header("content-type"));
+    MultipartForm form;
+    QJsonObject body;
+    if (!boundary.isEmpty()) {
+        if (!form.parse(request.body, boundary)) {
+            refuse(400, QStringLiteral("malformed multipart/form-data body"),
+                   QStringLiteral("invalid_multipart"), QString());
+            return;
+        }
+        body.insert(QStringLiteral("model"), QString::fromUtf8(form.field("model")));
+    } else {
+        QJsonParseError parseError{};
+        const QJsonDocument document = QJsonDocument::fromJson(request.body, &parseError);
+        if (parseError.error != QJsonParseError::NoError || !document.isObject()) {
+            refuse(400,
+                   QStringLiteral("request body is not a JSON object: %1")
+                       .arg(parseError.errorString()),
+                   QStringLiteral("invalid_json"), QString());
+            return;
+        }
+        body = document.object();
     }
-    QJsonObject body = document.object();
     const QJsonObject clientBody = body;
     const QString clientModel = inbound.modelFromPath.isEmpty()
                                     ? body.value(QStringLiteral("model")).toString()
@@ -397,7 +428,10 @@ void RelayController::handleRelay(HttpRequest &request, HttpExchange *exchange, 
     context.user = body.value(QStringLiteral("user")).toString();
     if (body.value(QStringLiteral("metadata")).isObject())
         context.metadata = body.value(QStringLiteral("metadata")).toObject();
-    context.stream = mode != RelayMode::Embeddings && body.value(QStringLiteral("stream")).toBool();
+    const bool streamable = mode == RelayMode::ChatCompletions || mode == RelayMode::Completions ||
+                            mode == RelayMode::Anthropic || mode == RelayMode::Gemini;
+    context.stream =
+        streamable && boundary.isEmpty() && body.value(QStringLiteral("stream")).toBool();
     context.estimatedPromptTokens = estimatePromptTokens(body);
     context.protocol = inbound.makeProtocol
                            ? inbound.makeProtocol(requestedModel, context.estimatedPromptTokens)
@@ -441,6 +475,10 @@ void RelayController::handleRelay(HttpRequest &request, HttpExchange *exchange, 
         QJsonObject passthrough = clientBody;
         passthrough.insert(QStringLiteral("model"), upstreamModel);
         nativeBody = QJsonDocument(passthrough).toJson(QJsonDocument::Compact);
+    } else if (!boundary.isEmpty()) {
+        nativeBody = upstreamModel != requestedModel
+                         ? form.withField("model", upstreamModel.toUtf8())
+                         : request.body;
     } else if (adaptor->nativeProtocol() == "openai") {
         nativeBody = rewrite ? QJsonDocument(body).toJson(QJsonDocument::Compact) : request.body;
     } else {
@@ -454,6 +492,12 @@ void RelayController::handleRelay(HttpRequest &request, HttpExchange *exchange, 
     }
     UpstreamRequest upstream =
         adaptor->buildRequest(*channel, QByteArray(upstreamPath), nativeBody, context.stream);
+    if (!boundary.isEmpty()) {
+        for (QByteArray &header : upstream.headers) {
+            if (header.toLower().startsWith("content-type:"))
+                header = "Content-Type: " + request.header("content-type");
+        }
+    }
     upstream.connectTimeoutMs = m_config.upstreamConnectTimeoutSec * 1000;
     upstream.proxy = channel->proxyUrl.toUtf8();
     upstream.skipTlsVerify = channel->skipTlsVerify;

@@ -70,6 +70,15 @@ void RelaySession::onHeaders(int status)
     m_upstreamStatus = status;
     m_upstreamId = QString::fromUtf8(m_call->responseHeader("x-request-id"));
     const QByteArray contentType = m_call->responseHeader("content-type");
+    if (status >= 200 && status < 300 && m_context.mode == RelayMode::AudioSpeech) {
+        // Audio goes to the client as it arrives, byte for byte.
+        m_binaryStream = true;
+        if (m_exchange)
+            m_exchange->beginStream(status, contentType.isEmpty()
+                                                ? QByteArray("application/octet-stream")
+                                                : contentType);
+        return;
+    }
     if (status >= 200 && status < 300 && m_context.stream &&
         contentType.contains("text/event-stream")) {
         m_streaming = true;
@@ -83,6 +92,13 @@ void RelaySession::onData(const QByteArray &data)
 {
     if (m_done)
         return;
+    if (m_binaryStream) {
+        if (m_exchange)
+            m_exchange->writeChunk(data);
+        if (m_exchange && m_exchange->pendingBytes() > kPauseAbove)
+            m_call->pause();
+        return;
+    }
     if (m_streaming) {
         forwardEvents(m_parser.feed(data));
         if (m_exchange && m_exchange->pendingBytes() > kPauseAbove)
@@ -201,6 +217,18 @@ void RelaySession::onFinished(int curlCode, const QString &error)
 {
     if (m_done)
         return;
+    if (m_binaryStream) {
+        if (m_exchange) {
+            if (curlCode != 0)
+                m_exchange->abandon(); // Truncated: the client sees the connection close.
+            else
+                m_exchange->endStream();
+        }
+        complete(curlCode != 0 ? 502 : m_upstreamStatus,
+                 curlCode != 0 ? QStringLiteral("upstream stream failed: %1").arg(error)
+                               : QString());
+        return;
+    }
     if (m_streaming) {
         forwardEvents(m_parser.finish());
         if (curlCode == 0)
@@ -271,8 +299,11 @@ void RelaySession::onFinished(int curlCode, const QString &error)
         complete(m_upstreamStatus, QString());
         return;
     }
-    // Only `usage` and `id` matter here; large answers are not parsed whole.
-    const QJsonObject usage = JsonScan::lastObjectMember(m_body, "usage");
+    // Only `usage` and `id` matter here; large answers are not parsed whole. Rerank answers
+    // report `meta.tokens` instead.
+    const QJsonObject usage = JsonScan::lastObjectMember(m_body, m_context.mode == RelayMode::Rerank
+                                                                     ? QByteArrayView("tokens")
+                                                                     : QByteArrayView("usage"));
     if (!usage.isEmpty()) {
         m_usage = Usage::fromOpenAI(usage);
         m_usageFromUpstream = true;
