@@ -1,5 +1,6 @@
 #include "mockupstream.h"
 #include "mockanthropic_p.h"
+#include "mockmodes_p.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -19,19 +20,7 @@ QByteArray MockWire::quoted(const QString &text)
     return array.mid(1, array.size() - 2);
 }
 
-namespace {
-
-using MockWire::quoted;
-
-constexpr qsizetype kMaxHeaderBytes = 1024 * 1024;
-
-QByteArray number(qint64 value)
-{
-    return QByteArray::number(value);
-}
-
-/// Re-indents compact JSON as OpenAI does (keys keep their order; empty {} and [] stay inline).
-QByteArray pretty(const QByteArray &compact, int indentWidth)
+QByteArray MockWire::pretty(const QByteArray &compact, int indentWidth)
 {
     QByteArray out;
     out.reserve(compact.size() * 2);
@@ -88,6 +77,40 @@ QByteArray pretty(const QByteArray &compact, int indentWidth)
         }
     }
     return out;
+}
+
+MockWire::Reply MockWire::openAiError(int status, const QByteArray &message, const QByteArray &type,
+                                      const QByteArray &param, const QByteArray &code)
+{
+    const QByteArray json = "{\"error\":{\"message\":" + quoted(QString::fromUtf8(message)) +
+                            ",\"type\":" + quoted(QString::fromUtf8(type)) + ",\"param\":" + param +
+                            ",\"code\":" + code + "}}";
+    Reply reply;
+    reply.status = status;
+    reply.contentType = "application/json; charset=utf-8";
+    reply.body = pretty(json, 4) + '\n';
+    return reply;
+}
+
+MockWire::Reply MockWire::invalidJsonError()
+{
+    return openAiError(
+        400,
+        "We could not parse the JSON body of your request. (HINT: This likely means you aren't "
+        "using your HTTP library correctly.)",
+        "invalid_request_error", "null", "null");
+}
+
+namespace {
+
+using MockWire::pretty;
+using MockWire::quoted;
+
+constexpr qsizetype kMaxHeaderBytes = 1024 * 1024;
+
+QByteArray number(qint64 value)
+{
+    return QByteArray::number(value);
 }
 
 QByteArray usageJson(bool detailed)
@@ -580,8 +603,7 @@ void MockUpstream::dispatch(Connection *connection, Request request)
     exchange->request = std::move(request);
     exchange->scenario = exchange->request.header("x-mock-scenario");
     if (exchange->scenario.isEmpty())
-        exchange->scenario =
-            exchange->request.json().value(QStringLiteral("model")).toString().toUtf8();
+        exchange->scenario = exchange->request.model().toUtf8();
     Q_EMIT requestReceived(exchange->id);
 
     if (exchange->scenario == "hang")
@@ -620,7 +642,7 @@ void MockUpstream::respond(const std::shared_ptr<Exchange> &exchange)
         respondAnthropic(exchange, path, requiredKey);
         return;
     }
-    const QString model = request.json().value(QStringLiteral("model")).toString();
+    const QString model = request.model();
     const QByteArray &scenario = exchange->scenario;
     const bool keyMatches = azure ? request.header("api-key") == requiredKey
                                   : request.header("authorization") == "Bearer " + requiredKey;
@@ -649,19 +671,20 @@ void MockUpstream::respond(const std::shared_ptr<Exchange> &exchange)
     }
     QJsonParseError parseError{};
     const QJsonDocument document = QJsonDocument::fromJson(request.body, &parseError);
-    const bool knownPath =
-        path == "/v1/chat/completions" || path == "/v1/completions" || path == "/v1/embeddings";
+    const bool knownPath = path == "/v1/chat/completions" || path == "/v1/completions" ||
+                           path == "/v1/embeddings" || MockWire::isModesPath(path);
     if (request.method != "POST" || !knownPath) {
         respondError(exchange, 404, "Invalid URL (" + request.method + ' ' + path + ')',
                      "invalid_request_error", "null");
         return;
     }
+    if (MockWire::isModesPath(path)) {
+        respondModes(exchange, path);
+        return;
+    }
     if (parseError.error != QJsonParseError::NoError || !document.isObject()) {
-        respondError(
-            exchange, 400,
-            "We could not parse the JSON body of your request. (HINT: This likely means you aren't "
-            "using your HTTP library correctly.)",
-            "invalid_request_error", "null");
+        MockWire::Reply reply = MockWire::invalidJsonError();
+        sendReply(exchange, reply);
         return;
     }
     const QJsonObject body = document.object();
@@ -802,6 +825,17 @@ void MockUpstream::respondAnthropic(const std::shared_ptr<Exchange> &exchange,
     MockWire::Reply reply =
         MockWire::anthropicReply(exchange->request, path, exchange->scenario, requiredKey);
     exchange->anthropic = true;
+    sendReply(exchange, reply);
+}
+
+void MockUpstream::respondModes(const std::shared_ptr<Exchange> &exchange, const QByteArray &path)
+{
+    MockWire::Reply reply = MockWire::modesReply(exchange->request, path, exchange->scenario);
+    sendReply(exchange, reply);
+}
+
+void MockUpstream::sendReply(const std::shared_ptr<Exchange> &exchange, MockWire::Reply &reply)
+{
     exchange->extraHeaders = std::move(reply.headers);
     exchange->closeAfter = exchange->closeAfter || reply.closeAfter;
     if (!reply.stream) {
@@ -809,7 +843,10 @@ void MockUpstream::respondAnthropic(const std::shared_ptr<Exchange> &exchange,
         return;
     }
     exchange->dropAfter = reply.dropAfter;
-    beginStream(exchange, std::move(reply.events));
+    if (reply.contentType.isEmpty())
+        beginStream(exchange, std::move(reply.events));
+    else
+        beginStream(exchange, std::move(reply.events), reply.contentType);
 }
 
 void MockUpstream::respondEmbeddings(const std::shared_ptr<Exchange> &exchange,
@@ -864,10 +901,8 @@ void MockUpstream::respondError(const std::shared_ptr<Exchange> &exchange, int s
                                 const QByteArray &message, const QByteArray &type,
                                 const QByteArray &code)
 {
-    const QByteArray json = "{\"error\":{\"message\":" + quoted(QString::fromUtf8(message)) +
-                            ",\"type\":" + quoted(QString::fromUtf8(type)) +
-                            ",\"param\":null,\"code\":" + code + "}}";
-    sendComplete(exchange, status, "application/json; charset=utf-8", pretty(json, 4) + '\n');
+    MockWire::Reply reply = MockWire::openAiError(status, message, type, "null", code);
+    sendReply(exchange, reply);
 }
 
 QByteArray MockUpstream::head(const std::shared_ptr<Exchange> &exchange, int status,
@@ -932,7 +967,8 @@ void MockUpstream::sendComplete(const std::shared_ptr<Exchange> &exchange, int s
     finishExchange(exchange);
 }
 
-void MockUpstream::beginStream(const std::shared_ptr<Exchange> &exchange, QList<QByteArray> events)
+void MockUpstream::beginStream(const std::shared_ptr<Exchange> &exchange, QList<QByteArray> events,
+                               const QByteArray &contentType)
 {
     if (exchange->finished || !exchange->socket)
         return;
@@ -940,7 +976,7 @@ void MockUpstream::beginStream(const std::shared_ptr<Exchange> &exchange, QList<
     if (exchange->scenario == "drop-mid-stream" && exchange->dropAfter < 0)
         exchange->dropAfter = kDropAfterEvents;
     updateRecord(exchange->id, [](Record &record) { record.status = 200; });
-    exchange->socket->write(head(exchange, 200, "text/event-stream; charset=utf-8", -1));
+    exchange->socket->write(head(exchange, 200, contentType, -1));
     exchange->socket->flush();
     pump(exchange);
 }

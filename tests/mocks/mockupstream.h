@@ -5,6 +5,7 @@
 #include <QHostAddress>
 #include <QJsonObject>
 #include <QList>
+#include <QMap>
 #include <QMutex>
 #include <QObject>
 #include <QPair>
@@ -15,6 +16,10 @@
 
 class QTcpServer;
 class QTcpSocket;
+
+namespace MockWire {
+struct Reply;
+}
 
 /// A mock of the OpenAI API on a raw QTcpServer, speaking OpenAI's wire format: pretty-printed
 /// JSON bodies with OpenAI's key order, SSE streams as `data: {chunk}\n\n` events in HTTP/1.1
@@ -56,12 +61,57 @@ class QTcpSocket;
 /// api_error, 529 overloaded_error). count_tokens answers `{"input_tokens":13}`. Anthropic
 /// answers carry `request-id: req_mock<id>` instead of OpenAI's headers.
 ///
+/// OpenAI's other endpoints (tests/mocks/mockmodes.cpp), on the OpenAI and Azure paths alike,
+/// with the same scenarios (a multipart request's scenario is its `model` field):
+/// - POST /v1/images/generations (JSON) and /v1/images/edits (multipart: `image` or `image[]`
+///   file parts, `prompt`, `model`, optional `n`, `response_format`): `{"created":…,"data":[…]}`
+///   with n items (default 1), each `{"url":kImageUrlPrefix + "img-mock<id>-<index>.png"}` or,
+///   for response_format "b64_json" and every gpt-image* model, `{"b64_json":kImageB64Json}`;
+///   gpt-image* models add `"usage":{"total_tokens","input_tokens","output_tokens",
+///   "input_tokens_details":{"text_tokens","image_tokens"}}` (see imageUsage()). Pretty JSON.
+/// - POST /v1/audio/speech (JSON: model, input, voice, response_format mp3|opus|aac|flac|wav|pcm):
+///   speechAudio() (kSpeechBytes) as `audio/mpeg` (audio/opus, audio/aac, audio/flac, audio/wav,
+///   audio/pcm) in kSpeechChunks chunks of the chunked body, one "event" each (so the event
+///   delay, setStreamEventLimit() and eventsWritten() apply); `drop-mid-stream` closes the
+///   socket after kSpeechChunks / 2 chunks.
+/// - POST /v1/audio/transcriptions and /v1/audio/translations (multipart: `file`, `model`,
+///   optional response_format json|text|verbose_json|srt|vtt): json is `{"text":
+///   kTranscriptionText, "usage":…}`: for gpt-4o* models `{"type":"tokens","input_tokens":
+///   kTranscriptionInputTokens,"input_token_details":{"text_tokens":0,"audio_tokens":…},
+///   "output_tokens":kTranscriptionOutputTokens,"total_tokens":…}`, for whisper transcriptions
+///   `{"type":"duration","seconds":kTranscriptionSeconds}`, none for translations. text is the
+///   text and a newline (text/plain); verbose_json (whisper only: gpt-4o* models get OpenAI's
+///   400) adds task, language, duration and one segment.
+/// - POST /v1/moderations (JSON: input string, string array or multimodal array; model default
+///   omni-moderation-latest, echoed): `{"id":"modr-mock<id>","model":…,"results":[…]}`, one
+///   result per string input (one for a multimodal array), each with flagged, the 13 categories,
+///   category_scores and category_applied_input_types; flagged (violence) when the text contains
+///   kModerationFlagWord (case-insensitive).
+/// - POST /v1/rerank (JSON: model, query, documents as strings or {"text"}, top_n,
+///   return_documents default false): SiliconFlow's format (Cohere v1's, compact JSON):
+///   `{"id":"rerank-mock<id>","results":[{"index","relevance_score"[,"document":{"text"}]}],
+///   "meta":{"billed_units":{"input_tokens","output_tokens":0,"search_units":0,
+///   "classifications":0},"tokens":{"input_tokens","output_tokens":0}}}`, results by descending
+///   rerankScore() (ties: by index), at most top_n; input tokens
+///   kRerankTokensPerDocument per document.
+/// Missing required fields get OpenAI's 400 `missing_required_parameter` with its `param`.
+///
 /// Runs on its own thread, so tests may block their own thread. Every request is recorded with
 /// what was answered; the observers are thread-safe, the signals come from the mock's thread.
 class MockUpstream : public QObject
 {
     Q_OBJECT
 public:
+    /// One part of a multipart/form-data body.
+    struct FormPart
+    {
+        QByteArray name;        ///< Content-Disposition name.
+        QByteArray filename;    ///< Content-Disposition filename (file parts).
+        bool isFile = false;    ///< The part had a filename parameter (even an empty one).
+        QByteArray contentType; ///< The part's Content-Type header, if any.
+        QByteArray data;        ///< The part's bytes, exactly.
+    };
+
     struct Request
     {
         int id = 0; ///< 1-based, in arrival order.
@@ -73,6 +123,19 @@ public:
         /// First header named \a name (case-insensitive), or an empty array.
         QByteArray header(QByteArrayView name) const;
         QJsonObject json() const;
+        /// The parts of a multipart/form-data body (boundary from Content-Type, RFC 2046
+        /// delimiters: CRLF "--" boundary, then "--" or optional whitespace and CRLF), in order;
+        /// empty when the body is not multipart.
+        QList<FormPart> formParts() const;
+        /// Part names in order (repeated names repeated).
+        QList<QByteArray> formFieldNames() const;
+        /// name → value for non-file parts, name → filename for file parts (first part of a
+        /// name wins).
+        QMap<QByteArray, QByteArray> formFields() const;
+        /// name → byte size of file parts (first part of a name wins).
+        QMap<QByteArray, qsizetype> formFileSizes() const;
+        /// The `model` of a JSON body, else the `model` field of a multipart body.
+        QString model() const;
     };
 
     /// Usage reported for every chat completion and completion.
@@ -106,6 +169,36 @@ public:
         "The user says hi. A short, friendly greeting is the right answer.";
     static constexpr char kAnthropicSignature[] =
         "EqQBCkYIBxgCKkBtb2NrLXRoaW5raW5nLXNpZ25hdHVyZS1mb3ItYWktcHJveHktdGVzdHM=";
+
+    /// Images: the b64_json of every image (a 1×1 transparent PNG) and the start of every url.
+    static constexpr char kImageB64Json[] = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQV"
+                                            "R42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
+    static constexpr char kImageUrlPrefix[] = "https://mock-upstream.invalid/images/";
+    /// gpt-image* usage: input text tokens, tokens per input image of an edit, output tokens
+    /// per generated image.
+    static constexpr int kImageTextTokens = 10;
+    static constexpr int kImageInputImageTokens = 40;
+    static constexpr int kImageOutputTokensPerImage = 1056;
+    /// The compact usage JSON of a gpt-image* answer with \a images outputs and \a inputImages
+    /// input images (0 for generations).
+    static QByteArray imageUsage(int images, int inputImages);
+    /// Speech: total bytes and chunks of every answer (kSpeechBytes / kSpeechChunks each).
+    static constexpr int kSpeechBytes = 64 * 1024;
+    static constexpr int kSpeechChunks = 8;
+    /// The speech bytes: byte i is (i * 253 + i / 256) & 0xff: every value, "\r\n" too.
+    static QByteArray speechAudio();
+    /// Transcriptions and translations.
+    static constexpr char kTranscriptionText[] = "The quick brown fox jumped over the lazy dog.";
+    static constexpr int kTranscriptionInputTokens = 14; ///< All audio tokens.
+    static constexpr int kTranscriptionOutputTokens = 11;
+    static constexpr int kTranscriptionSeconds = 3; ///< whisper usage and verbose_json duration.
+    /// Moderations flag inputs containing this word.
+    static constexpr char kModerationFlagWord[] = "kill";
+    /// Rerank: input tokens per document, and each document's relevance to the query:
+    /// (distinct query words found as words of the document + 1) / (distinct query words + 2),
+    /// words being lowercase runs of letters and digits.
+    static constexpr int kRerankTokensPerDocument = 7;
+    static double rerankScore(const QString &query, const QString &document);
 
     explicit MockUpstream(QObject *parent = nullptr);
     ~MockUpstream() override;
@@ -199,12 +292,15 @@ private:
     void respondCompletion(const std::shared_ptr<Exchange> &exchange, const QJsonObject &body);
     void respondAnthropic(const std::shared_ptr<Exchange> &exchange, const QByteArray &path,
                           const QByteArray &requiredKey);
+    void respondModes(const std::shared_ptr<Exchange> &exchange, const QByteArray &path);
+    void sendReply(const std::shared_ptr<Exchange> &exchange, MockWire::Reply &reply);
     void respondEmbeddings(const std::shared_ptr<Exchange> &exchange, const QJsonObject &body);
     void respondError(const std::shared_ptr<Exchange> &exchange, int status,
                       const QByteArray &message, const QByteArray &type, const QByteArray &code);
     void sendComplete(const std::shared_ptr<Exchange> &exchange, int status,
                       const QByteArray &contentType, const QByteArray &body);
-    void beginStream(const std::shared_ptr<Exchange> &exchange, QList<QByteArray> events);
+    void beginStream(const std::shared_ptr<Exchange> &exchange, QList<QByteArray> events,
+                     const QByteArray &contentType = "text/event-stream; charset=utf-8");
     void pump(const std::shared_ptr<Exchange> &exchange);
     void finishExchange(const std::shared_ptr<Exchange> &exchange);
     void releaseHeld();

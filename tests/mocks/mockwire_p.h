@@ -1,0 +1,40 @@
+#pragma once
+
+// Internal to the mock upstream library: what the responders (mockanthropic.cpp, mockmodes.cpp)
+// share with MockUpstream (mockupstream.cpp). Responders build their answers as plain data;
+// MockUpstream writes them to the socket, so the delay, hold and drop machinery is shared by
+// every wire format.
+
+#include <QByteArray>
+#include <QList>
+#include <QPair>
+#include <QString>
+
+namespace MockWire {
+
+/// A JSON string literal (quotes included) for \a text, escaped as QJsonDocument does.
+QByteArray quoted(const QString &text);
+/// Re-indents compact JSON as OpenAI does (keys keep their order; empty {} and [] stay inline).
+QByteArray pretty(const QByteArray &compact, int indentWidth);
+
+/// What to answer one request with.
+struct Reply
+{
+    int status = 200;
+    QByteArray contentType;                       ///< Empty for streams: SSE.
+    QByteArray body;                              ///< Complete answers.
+    QList<QByteArray> events;                     ///< Streamed answers (when stream is set).
+    bool stream = false;                          ///< Chunked: one chunk per event.
+    QList<QPair<QByteArray, QByteArray>> headers; ///< Sent after the common ones.
+    int dropAfter = -1;                           ///< Close the socket after this many events.
+    bool closeAfter = false;                      ///< `Connection: close`, closed once written.
+};
+
+/// OpenAI's error answer: `{"error":{"message","type","param","code"}}`, indented by 4 as
+/// OpenAI sends errors. \a param and \a code are JSON literals (`null` or a quoted string).
+Reply openAiError(int status, const QByteArray &message, const QByteArray &type,
+                  const QByteArray &param, const QByteArray &code);
+/// OpenAI's 400 for a body that is not a JSON object.
+Reply invalidJsonError();
+
+} // namespace MockWire
