@@ -13,6 +13,7 @@ public:
         int type = 0;
         QString name;
         QString baseUrl;
+        bool responsesApi = false; ///< Serves POST /responses natively.
     };
 
     static const ProviderPresets &instance();

@@ -21,6 +21,10 @@ public:
         return mode != RelayMode::Unknown && mode != RelayMode::Rerank; // Azure has no rerank.
     }
     QString defaultBaseUrl(int) const override { return {}; } // Every resource has its own.
+    bool speaks(QByteArrayView protocol, int) const override
+    {
+        return protocol == "openai" || protocol == "responses";
+    }
     UpstreamRequest buildRequest(const Channel &channel, const QByteArray &openaiPath,
                                  const QByteArray &nativeBody, bool stream) const override
     {

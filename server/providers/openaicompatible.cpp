@@ -10,6 +10,14 @@ class OpenAICompatibleAdaptor final : public OpenAIFormatAdaptor
 {
 public:
     bool supports(RelayMode mode) const override { return mode != RelayMode::Unknown; }
+    bool speaks(QByteArrayView protocol, int channelType) const override
+    {
+        if (protocol == "responses") {
+            const ProviderPresets::Preset *preset = ProviderPresets::instance().find(channelType);
+            return preset && preset->responsesApi;
+        }
+        return OpenAIFormatAdaptor::speaks(protocol, channelType);
+    }
     QString defaultBaseUrl(int channelType) const override
     {
         const ProviderPresets::Preset *preset = ProviderPresets::instance().find(channelType);

@@ -35,6 +35,13 @@ public:
 
     /// The wire protocol the upstream speaks: "openai" or "anthropic".
     virtual QByteArray nativeProtocol() const = 0;
+    /// True when channels of \a channelType accept \a protocol's requests as they are (their
+    /// native protocol, and for some OpenAI-format providers also "responses").
+    virtual bool speaks(QByteArrayView protocol, int channelType) const
+    {
+        Q_UNUSED(channelType)
+        return protocol == nativeProtocol();
+    }
     virtual bool supports(RelayMode mode) const = 0;
     /// Base URL for channels of \a channelType that set none.
     virtual QString defaultBaseUrl(int channelType) const = 0;

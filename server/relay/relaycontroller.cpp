@@ -458,7 +458,7 @@ void RelayController::handleRelay(HttpRequest &request, HttpExchange *exchange, 
 
     const ProviderAdaptor *adaptor = ProviderRegistry::instance().forType(channel->type);
     context.adaptor = adaptor;
-    context.rawForward = adaptor->nativeProtocol() == inbound.nativeProtocol;
+    context.rawForward = adaptor->speaks(inbound.nativeProtocol, channel->type);
     context.thinkSplit =
         adaptor->nativeProtocol() == "openai" && caller.snapshot->modelConfigs.value(model)
                                                      .extra.value(QStringLiteral("plugin"))
@@ -490,8 +490,10 @@ void RelayController::handleRelay(HttpRequest &request, HttpExchange *exchange, 
         }
         nativeBody = QJsonDocument(converted).toJson(QJsonDocument::Compact);
     }
-    UpstreamRequest upstream =
-        adaptor->buildRequest(*channel, QByteArray(upstreamPath), nativeBody, context.stream);
+    const QByteArray path = context.rawForward && !inbound.nativePath.isEmpty()
+                                ? inbound.nativePath
+                                : QByteArray(upstreamPath);
+    UpstreamRequest upstream = adaptor->buildRequest(*channel, path, nativeBody, context.stream);
     if (!boundary.isEmpty()) {
         for (QByteArray &header : upstream.headers) {
             if (header.toLower().startsWith("content-type:"))

@@ -39,6 +39,8 @@ public:
         /// The client's wire protocol; an upstream speaking the same one gets the client's body
         /// (model mapped) and answers the client byte for byte.
         QByteArray nativeProtocol = "openai";
+        /// The upstream path when the channel speaks the client's protocol (e.g. "/responses").
+        QByteArray nativePath;
         /// The client may send its key as ?key= (Gemini).
         bool allowQueryKey = false;
         /// The model named by the URL (Gemini) instead of the body.

@@ -2,6 +2,7 @@
 // the rest stay in the main one (SQLite here); the admin API reads logs from the log database.
 
 #include "gateway/gatewaycore.h"
+#include "logrows.h"
 #include "mockupstream.h"
 #include "rawhttpclient.h"
 #include "relayseed.h"
@@ -61,15 +62,10 @@ private Q_SLOTS:
              {"Content-Type", "application/json"}});
         QCOMPARE(response.status, 200);
         const QString requestId = QString::fromLatin1(response.header("x-request-id"));
-        m_gateway.core()->logWriter()->flushNow();
-
-        QSqlQuery inLogDb(m_gateway.core()->logDatabase()->connection());
-        inLogDb.prepare(QStringLiteral("SELECT code, input_tokens FROM logs WHERE request_id = ?"));
-        inLogDb.addBindValue(requestId);
-        QVERIFY(inLogDb.exec());
-        QVERIFY(inLogDb.next());
-        QCOMPARE(inLogDb.value(0).toInt(), 200);
-        QCOMPARE(inLogDb.value(1).toInt(), MockUpstream::kPromptTokens);
+        const QSqlRecord row = LogRows::waitFor(m_gateway.core(), requestId.toLatin1());
+        QVERIFY(!row.isEmpty()); // Read from the log database (the only one with a logs table).
+        QCOMPARE(row.value("code").toInt(), 200);
+        QCOMPARE(row.value("input_tokens").toInt(), MockUpstream::kPromptTokens);
 
         // The main database has no log table at all.
         QSqlQuery inMainDb(m_gateway.core()->mainDatabase()->connection());
