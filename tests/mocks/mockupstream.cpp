@@ -1,6 +1,7 @@
 #include "mockupstream.h"
 #include "mockanthropic_p.h"
 #include "mockmodes_p.h"
+#include "mockresponses_p.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -672,7 +673,8 @@ void MockUpstream::respond(const std::shared_ptr<Exchange> &exchange)
     QJsonParseError parseError{};
     const QJsonDocument document = QJsonDocument::fromJson(request.body, &parseError);
     const bool knownPath = path == "/v1/chat/completions" || path == "/v1/completions" ||
-                           path == "/v1/embeddings" || MockWire::isModesPath(path);
+                           path == "/v1/embeddings" || MockWire::isModesPath(path) ||
+                           MockWire::isResponsesPath(path);
     if (request.method != "POST" || !knownPath) {
         respondError(exchange, 404, "Invalid URL (" + request.method + ' ' + path + ')',
                      "invalid_request_error", "null");
@@ -688,6 +690,11 @@ void MockUpstream::respond(const std::shared_ptr<Exchange> &exchange)
         return;
     }
     const QJsonObject body = document.object();
+    if (MockWire::isResponsesPath(path)) {
+        MockWire::Reply reply = MockWire::responsesReply(exchange->id, body, scenario);
+        sendReply(exchange, reply);
+        return;
+    }
     if (path == "/v1/chat/completions")
         respondChat(exchange, body);
     else if (path == "/v1/completions")

@@ -61,6 +61,20 @@ struct Reply;
 /// api_error, 529 overloaded_error). count_tokens answers `{"input_tokens":13}`. Anthropic
 /// answers carry `request-id: req_mock<id>` instead of OpenAI's headers.
 ///
+/// OpenAI's Responses API (tests/mocks/mockresponses.cpp): POST /v1/responses, on the OpenAI
+/// and Azure paths alike. Not streamed: a `response` object (id `resp_mock<8-digit id>`, status
+/// completed, the request's settings echoed) whose output is one message item (`msg_mock…`,
+/// one output_text part of replyText()) or, when the request has a `function` tool and
+/// `tool_choice` is not "none", one function_call item (`fc_mock…`, call_id `call_mock<id>`,
+/// the first function tool's name, arguments toolArguments()); usage input kPromptTokens
+/// (kCachedTokens cached), output kCompletionTokens (kReasoningTokens reasoning). Streamed:
+/// `event: <type>\ndata: {json}\n\n` with increasing sequence_number: response.created,
+/// response.in_progress, response.output_item.added, then for text content_part.added, one
+/// output_text.delta per replyPieces() piece, output_text.done, content_part.done, or for a
+/// tool call one function_call_arguments.delta per toolArgumentPieces() piece and
+/// function_call_arguments.done; response.output_item.done and response.completed (full
+/// response with usage). `drop-mid-stream` closes after kDropAfterEvents events.
+///
 /// OpenAI's other endpoints (tests/mocks/mockmodes.cpp), on the OpenAI and Azure paths alike,
 /// with the same scenarios (a multipart request's scenario is its `model` field):
 /// - POST /v1/images/generations (JSON) and /v1/images/edits (multipart: `image` or `image[]`
