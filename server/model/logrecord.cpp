@@ -17,12 +17,17 @@ Usage Usage::fromOpenAI(const QJsonObject &u)
                              ? u.value(QStringLiteral("completion_tokens")).toInteger()
                              : u.value(QStringLiteral("output_tokens")).toInteger();
     usage.totalTokens = u.value(QStringLiteral("total_tokens")).toInteger();
-    const QJsonObject promptDetails = u.value(QStringLiteral("prompt_tokens_details")).toObject();
+    const QJsonObject promptDetails = (u.contains(QStringLiteral("prompt_tokens_details"))
+                                           ? u.value(QStringLiteral("prompt_tokens_details"))
+                                           : u.value(QStringLiteral("input_tokens_details")))
+                                          .toObject();
     usage.cachedTokens = promptDetails.value(QStringLiteral("cached_tokens")).toInteger();
     // Not an OpenAI field: set by the gateway's converters for providers that report it.
     usage.cacheCreationTokens =
         promptDetails.value(QStringLiteral("cache_creation_tokens")).toInteger();
-    usage.reasoningTokens = u.value(QStringLiteral("completion_tokens_details"))
+    usage.reasoningTokens = (u.contains(QStringLiteral("completion_tokens_details"))
+                                 ? u.value(QStringLiteral("completion_tokens_details"))
+                                 : u.value(QStringLiteral("output_tokens_details")))
                                 .toObject()
                                 .value(QStringLiteral("reasoning_tokens"))
                                 .toInteger();

@@ -42,7 +42,7 @@ public:
     bool supports(RelayMode mode) const override
     {
         return mode == RelayMode::ChatCompletions || mode == RelayMode::Anthropic ||
-               mode == RelayMode::Gemini;
+               mode == RelayMode::Gemini || mode == RelayMode::Responses;
     }
     QString defaultBaseUrl(int) const override
     {

@@ -7,10 +7,12 @@
 #include <QHostAddress>
 #include <QString>
 
+#include <functional>
 #include <memory>
 
 class ClientProtocol;
 class ProviderAdaptor;
+class StreamDecoder;
 
 /// Relay modes, with aiproxy's ids.
 enum class RelayMode
@@ -27,6 +29,7 @@ enum class RelayMode
     AudioTranslation = 9,
     Rerank = 10,
     Anthropic = 12,
+    Responses = 16,
     Gemini = 21,
 };
 
@@ -58,4 +61,7 @@ struct RelayContext
     /// Move `<think>…</think>` at the start of the answer into reasoning_content (per model:
     /// model config `plugin.think-split.enable`).
     bool thinkSplit = false;
+    /// Accounting decoder for streams forwarded unchanged whose adaptor has none (Responses API
+    /// passthrough); may be empty.
+    std::function<std::unique_ptr<StreamDecoder>()> passthroughDecoder;
 };

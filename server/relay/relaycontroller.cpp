@@ -10,7 +10,9 @@
 #include "openaierror.h"
 #include "openaiprotocol.h"
 #include "providers/providerregistry.h"
+#include "providers/responsesusagedecoder.h"
 #include "relaysession.h"
+#include "responsesprotocol.h"
 #include "storage/logwriter.h"
 #include "upstream/curlmulti.h"
 
@@ -47,6 +49,8 @@ void RelayController::registerRoutes(Router &router)
     });
     router.add("POST", QStringLiteral("/v1/messages/count_tokens"),
                [this](HttpRequest &r, HttpExchange *e) { handleAnthropicCountTokens(r, e); });
+    router.add("POST", QStringLiteral("/v1/responses"),
+               [this](HttpRequest &r, HttpExchange *e) { handleResponses(r, e); });
     router.add("POST", QStringLiteral("/v1beta/models/{*target}"),
                [this](HttpRequest &r, HttpExchange *e) { handleGemini(r, e); });
     router.add("POST", QStringLiteral("/v1/models/{*target}"),
@@ -265,6 +269,23 @@ void RelayController::handleGemini(HttpRequest &request, HttpExchange *exchange)
     handleRelay(request, exchange, RelayMode::Gemini, "/chat/completions", inbound);
 }
 
+void RelayController::handleResponses(HttpRequest &request, HttpExchange *exchange)
+{
+    // The original request is echoed back in converted answers, so keep it.
+    const QJsonObject original = QJsonDocument::fromJson(request.body).object();
+    Inbound inbound;
+    inbound.makeProtocol = [original](const QString &, qint64) {
+        return std::make_shared<ResponsesProtocol>(original);
+    };
+    inbound.toOpenAI = [](const QJsonObject &body, QString *error) {
+        return ResponsesOpenAI::toOpenAIRequest(body, error);
+    };
+    inbound.nativeProtocol = "responses";
+    inbound.nativePath = "/responses";
+    inbound.passthroughDecoder = [] { return std::make_unique<ResponsesUsageDecoder>(); };
+    handleRelay(request, exchange, RelayMode::Responses, "/chat/completions", inbound);
+}
+
 const Channel *RelayController::pickChannel(const QList<const Channel *> &candidates,
                                             quint32 random)
 {
@@ -429,7 +450,8 @@ void RelayController::handleRelay(HttpRequest &request, HttpExchange *exchange, 
     if (body.value(QStringLiteral("metadata")).isObject())
         context.metadata = body.value(QStringLiteral("metadata")).toObject();
     const bool streamable = mode == RelayMode::ChatCompletions || mode == RelayMode::Completions ||
-                            mode == RelayMode::Anthropic || mode == RelayMode::Gemini;
+                            mode == RelayMode::Anthropic || mode == RelayMode::Gemini ||
+                            mode == RelayMode::Responses;
     context.stream =
         streamable && boundary.isEmpty() && body.value(QStringLiteral("stream")).toBool();
     context.estimatedPromptTokens = estimatePromptTokens(body);
@@ -459,6 +481,8 @@ void RelayController::handleRelay(HttpRequest &request, HttpExchange *exchange, 
     const ProviderAdaptor *adaptor = ProviderRegistry::instance().forType(channel->type);
     context.adaptor = adaptor;
     context.rawForward = adaptor->speaks(inbound.nativeProtocol, channel->type);
+    if (context.rawForward)
+        context.passthroughDecoder = inbound.passthroughDecoder;
     context.thinkSplit =
         adaptor->nativeProtocol() == "openai" && caller.snapshot->modelConfigs.value(model)
                                                      .extra.value(QStringLiteral("plugin"))

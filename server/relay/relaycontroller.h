@@ -10,6 +10,7 @@
 
 class ClientProtocol;
 class CurlMulti;
+class StreamDecoder;
 class HttpExchange;
 class LogWriter;
 class Router;
@@ -45,6 +46,8 @@ public:
         bool allowQueryKey = false;
         /// The model named by the URL (Gemini) instead of the body.
         QString modelFromPath;
+        /// Accounting decoder for streams forwarded unchanged (see RelayContext).
+        std::function<std::unique_ptr<StreamDecoder>()> passthroughDecoder;
     };
 
     RelayController(const GatewayConfig &config, SnapshotStore *snapshots, LogWriter *logs,
@@ -73,6 +76,8 @@ private:
     void handleAnthropicCountTokens(HttpRequest &request, HttpExchange *exchange);
     /// POST /v1beta/models/{model}:{generateContent|streamGenerateContent|countTokens}.
     void handleGemini(HttpRequest &request, HttpExchange *exchange);
+    /// POST /v1/responses: passed through to channels that serve it, converted otherwise.
+    void handleResponses(HttpRequest &request, HttpExchange *exchange);
     static Inbound anthropicInbound();
     void handleRelay(HttpRequest &request, HttpExchange *exchange, RelayMode mode,
                      const char *upstreamPath, const Inbound &inbound);

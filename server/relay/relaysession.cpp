@@ -41,6 +41,8 @@ RelaySession::RelaySession(RelayContext context, HttpExchange *exchange, Upstrea
     m_protocol = m_context.protocol.get();
     if (m_context.stream && m_context.adaptor)
         m_decoder = m_context.adaptor->newStreamDecoder(m_context.model);
+    if (m_context.stream && !m_decoder && m_context.rawForward && m_context.passthroughDecoder)
+        m_decoder = m_context.passthroughDecoder();
     if (m_context.stream && m_context.thinkSplit)
         m_thinkSplit = std::make_unique<ThinkSplitChunks>();
     g_live.fetch_add(1);

@@ -58,7 +58,7 @@ private:
     LogWriter *m_logs;
     SseParser m_parser;
     int m_upstreamStatus = 0;
-    bool m_streaming = false; ///< Response is being forwarded as SSE.
+    bool m_streaming = false;    ///< Response is being forwarded as SSE.
     bool m_binaryStream = false; ///< A binary answer (speech) forwarded as it arrives.
     bool m_done = false;
     QByteArray m_body; ///< Non-streamed response or error body (bounded).
