@@ -7,6 +7,7 @@
 #include "httpworker.h"
 #include "storage/database.h"
 #include "storage/logwriter.h"
+#include "storedobjects.h"
 
 #include <QCoreApplication>
 #include <QDeadlineTimer>
@@ -16,6 +17,7 @@ GatewayCore::GatewayCore(GatewayConfig config, QObject *parent)
     : QObject(parent)
     , m_config(std::move(config))
     , m_snapshots(std::make_unique<SnapshotStore>())
+    , m_objects(std::make_unique<StoredObjects>())
 {
     m_adminThread.setObjectName(QStringLiteral("aiproxy-admin"));
 }
@@ -105,7 +107,7 @@ bool GatewayCore::start(QString *error)
         AdminService *admin = m_admin;
         const QString adminKey = m_config.adminKey;
         auto worker = std::make_unique<HttpWorker>(
-            i, m_config, m_snapshots.get(), m_logWriter.get(),
+            i, m_config, m_snapshots.get(), m_logWriter.get(), m_objects.get(),
             [admin, adminKey](Router &router, QObject *threadContext) {
                 AdminRoutes::install(router, admin, threadContext, adminKey);
             });

@@ -13,6 +13,7 @@
 class ClientProtocol;
 class ProviderAdaptor;
 class StreamDecoder;
+class StoredObjects;
 
 /// Relay modes, with aiproxy's ids.
 enum class RelayMode
@@ -64,4 +65,8 @@ struct RelayContext
     /// Accounting decoder for streams forwarded unchanged whose adaptor has none (Responses API
     /// passthrough); may be empty.
     std::function<std::unique_ptr<StreamDecoder>()> passthroughDecoder;
+    /// Remembers which channel created a Responses object (null: nothing is remembered).
+    StoredObjects *objects = nullptr;
+    /// Calls on stored objects (GET/DELETE) are neither logged nor billed, as aiproxy's.
+    bool skipLog = false;
 };

@@ -3,6 +3,7 @@
 #include "anthropicprotocol.h"
 #include "config/gatewayconfig.h"
 #include "gateway/configsnapshot.h"
+#include "gateway/storedobjects.h"
 #include "geminiprotocol.h"
 #include "http/httpexchange.h"
 #include "http/multipartform.h"
@@ -20,14 +21,17 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QRandomGenerator>
+#include <QUrl>
 
 RelayController::RelayController(const GatewayConfig &config, SnapshotStore *snapshots,
-                                 LogWriter *logs, CurlMulti *curl, QObject *parent)
+                                 LogWriter *logs, CurlMulti *curl, StoredObjects *objects,
+                                 QObject *parent)
     : QObject(parent)
     , m_config(config)
     , m_snapshots(snapshots)
     , m_logs(logs)
     , m_curl(curl)
+    , m_objects(objects)
 {
 }
 
@@ -51,6 +55,9 @@ void RelayController::registerRoutes(Router &router)
                [this](HttpRequest &r, HttpExchange *e) { handleAnthropicCountTokens(r, e); });
     router.add("POST", QStringLiteral("/v1/responses"),
                [this](HttpRequest &r, HttpExchange *e) { handleResponses(r, e); });
+    for (const QByteArray &method : {QByteArray("GET"), QByteArray("DELETE")})
+        router.add(method, QStringLiteral("/v1/responses/{id}"),
+                   [this](HttpRequest &r, HttpExchange *e) { handleStoredResponse(r, e); });
     router.add("POST", QStringLiteral("/v1beta/models/{*target}"),
                [this](HttpRequest &r, HttpExchange *e) { handleGemini(r, e); });
     router.add("POST", QStringLiteral("/v1/models/{*target}"),
@@ -286,6 +293,58 @@ void RelayController::handleResponses(HttpRequest &request, HttpExchange *exchan
     handleRelay(request, exchange, RelayMode::Responses, "/chat/completions", inbound);
 }
 
+void RelayController::handleStoredResponse(HttpRequest &request, HttpExchange *exchange)
+{
+    const OpenAIProtocol protocol;
+    Caller caller;
+    if (!authenticate(request, exchange, protocol, &caller))
+        return;
+    const QString id = request.param(QStringLiteral("id"));
+    const std::optional<StoredObjects::Entry> entry =
+        m_objects ? m_objects->find(id, caller.group->id) : std::nullopt;
+    const auto channel = caller.snapshot->channels.constFind(entry ? entry->channelId : -1);
+    if (!entry || channel == caller.snapshot->channels.constEnd()) {
+        replyError(exchange, protocol, 404,
+                   QStringLiteral("No response found with id '%1'.").arg(id),
+                   QStringLiteral("invalid_request_error"), QStringLiteral("not_found"));
+        return;
+    }
+    const ProviderAdaptor *adaptor = ProviderRegistry::instance().forType(channel->type);
+    if (!adaptor) {
+        replyError(exchange, protocol, 404, QStringLiteral("the channel of this response is gone"),
+                   QStringLiteral("invalid_request_error"), QStringLiteral("not_found"));
+        return;
+    }
+    RelayContext context;
+    context.requestId = exchange->requestId();
+    context.requestAtMs = QDateTime::currentMSecsSinceEpoch();
+    context.mode = RelayMode::Responses;
+    context.endpoint = request.path;
+    context.groupId = caller.group->id;
+    context.tokenId = caller.token->id;
+    context.tokenName = caller.token->name;
+    context.channel = *channel;
+    context.adaptor = adaptor;
+    context.rawForward = true;
+    context.skipLog = true;
+    UpstreamRequest upstream = adaptor->buildRequest(
+        *channel, "/responses/" + QUrl::toPercentEncoding(id), QByteArray(), false);
+    upstream.method = request.method;
+    upstream.connectTimeoutMs = m_config.upstreamConnectTimeoutSec * 1000;
+    upstream.proxy = channel->proxyUrl.toUtf8();
+    upstream.skipTlsVerify = channel->skipTlsVerify;
+    if (request.method == "DELETE")
+        m_objects->forget(id);
+    UpstreamCall *call = m_curl->start(std::move(upstream));
+    if (!call) {
+        replyError(exchange, protocol, 502, QStringLiteral("could not start the upstream request"),
+                   QStringLiteral("upstream_error"), QStringLiteral("upstream_unreachable"));
+        return;
+    }
+    new RelaySession(std::move(context), exchange, call, m_logs, this);
+    m_curl->dispatchNow();
+}
+
 const Channel *RelayController::pickChannel(const QList<const Channel *> &candidates,
                                             quint32 random)
 {
@@ -483,6 +542,7 @@ void RelayController::handleRelay(HttpRequest &request, HttpExchange *exchange, 
     context.rawForward = adaptor->speaks(inbound.nativeProtocol, channel->type);
     if (context.rawForward)
         context.passthroughDecoder = inbound.passthroughDecoder;
+    context.objects = m_objects;
     context.thinkSplit =
         adaptor->nativeProtocol() == "openai" && caller.snapshot->modelConfigs.value(model)
                                                      .extra.value(QStringLiteral("plugin"))

@@ -11,6 +11,7 @@
 class ClientProtocol;
 class CurlMulti;
 class StreamDecoder;
+class StoredObjects;
 class HttpExchange;
 class LogWriter;
 class Router;
@@ -51,7 +52,7 @@ public:
     };
 
     RelayController(const GatewayConfig &config, SnapshotStore *snapshots, LogWriter *logs,
-                    CurlMulti *curl, QObject *parent = nullptr);
+                    CurlMulti *curl, StoredObjects *objects, QObject *parent = nullptr);
 
     void registerRoutes(Router &router);
 
@@ -78,6 +79,8 @@ private:
     void handleGemini(HttpRequest &request, HttpExchange *exchange);
     /// POST /v1/responses: passed through to channels that serve it, converted otherwise.
     void handleResponses(HttpRequest &request, HttpExchange *exchange);
+    /// GET / DELETE /v1/responses/{id}: sent to the channel that created the response.
+    void handleStoredResponse(HttpRequest &request, HttpExchange *exchange);
     static Inbound anthropicInbound();
     void handleRelay(HttpRequest &request, HttpExchange *exchange, RelayMode mode,
                      const char *upstreamPath, const Inbound &inbound);
@@ -90,4 +93,5 @@ private:
     SnapshotStore *m_snapshots;
     LogWriter *m_logs;
     CurlMulti *m_curl;
+    StoredObjects *m_objects;
 };

@@ -1,5 +1,6 @@
 #include "relaysession.h"
 
+#include "gateway/storedobjects.h"
 #include "http/httpexchange.h"
 #include "jsonscan.h"
 #include "openaierror.h"
@@ -118,8 +119,10 @@ void RelaySession::onData(const QByteArray &data)
 
 bool RelaySession::inspectChunk(const QJsonObject &chunk)
 {
+    if (m_objectId.isEmpty())
+        m_objectId = chunk.value(QStringLiteral("id")).toString();
     if (m_upstreamId.isEmpty())
-        m_upstreamId = chunk.value(QStringLiteral("id")).toString();
+        m_upstreamId = m_objectId;
     const QJsonValue errorValue = chunk.value(QStringLiteral("error"));
     if (errorValue.isObject())
         m_streamError = errorValue.toObject().value(QStringLiteral("message")).toString();
@@ -396,7 +399,15 @@ void RelaySession::complete(int status, const QString &errorText)
         record.usage.totalTokens = record.usage.inputTokens + record.usage.outputTokens;
         record.usageSource = QStringLiteral("estimated");
     }
-    if (m_logs)
+    if (m_context.objects && m_context.mode == RelayMode::Responses && m_context.rawForward &&
+        status >= 200 && status < 300 && !m_context.skipLog) {
+        constexpr qint64 kThirtyDaysMs = 30ll * 24 * 3600 * 1000; // OpenAI keeps responses 30 days.
+        const QString objectId =
+            m_streaming ? m_objectId : JsonScan::firstStringMember(m_body, "id");
+        m_context.objects->remember(objectId, m_context.groupId, m_context.channel.id,
+                                    kThirtyDaysMs);
+    }
+    if (m_logs && !m_context.skipLog)
         m_logs->enqueue(std::move(record));
     if (m_call) {
         m_call->abort();

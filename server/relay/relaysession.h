@@ -66,5 +66,6 @@ private:
     bool m_usageFromUpstream = false;
     qint64 m_deliveredTextChars = 0;
     QString m_upstreamId;
+    QString m_objectId; ///< The answer's own id (a stored Responses object's id).
     QString m_streamError;
 };

@@ -229,6 +229,57 @@ private Q_SLOTS:
         QCOMPARE(row.value("output_tokens").toInt(), MockUpstream::kCompletionTokens);
     }
 
+    void storedResponsesGoBackToTheirChannel()
+    {
+        const auto created = post(request(kNative, false));
+        QCOMPARE(created.status, 200);
+        const QString id = created.json().value("id").toString();
+        QVERIFY(!id.isEmpty());
+        const int requestsBefore = m_mock.requestCount();
+
+        RawHttpClient client;
+        QVERIFY(client.connectToPort(m_gateway.port()));
+        const RawHttpClient::Headers auth{{"Authorization", "Bearer sk-" + kKey.toLatin1()}};
+        const auto fetched = client.request("GET", "/v1/responses/" + id.toLatin1(), {}, auth);
+        QCOMPARE(fetched.status, 200);
+        QCOMPARE(fetched.json().value("id").toString(), id);
+        QCOMPARE(m_mock.lastRequest().method, QByteArray("GET"));
+        QCOMPARE(m_mock.lastRequest().path, "/v1/responses/" + id.toLatin1());
+        QCOMPARE(m_mock.lastRequest().header("authorization"), QByteArray("Bearer sk-upstream"));
+
+        // Another group's token cannot reach it.
+        QSqlDatabase db = m_gateway.core()->mainDatabase()->connection();
+        const QString otherKey = QStringLiteral("otherkey0123456789otherkey0123456789otherkey0123");
+        QString error;
+        QVERIFY2(RelaySeed::insertGroup(db, QStringLiteral("other-group"), &error) &&
+                     RelaySeed::insertToken(
+                         db,
+                         {2, otherKey, QStringLiteral("o"), QStringLiteral("other-group"), {}, 1},
+                         &error),
+                 qPrintable(error));
+        m_gateway.core()->reloadSnapshot();
+        RawHttpClient other;
+        QVERIFY(other.connectToPort(m_gateway.port()));
+        const auto foreign = other.request("GET", "/v1/responses/" + id.toLatin1(), {},
+                                           {{"Authorization", "Bearer sk-" + otherKey.toLatin1()}});
+        QCOMPARE(foreign.status, 404);
+        QCOMPARE(m_mock.requestCount(), requestsBefore + 1); // Not forwarded.
+
+        RawHttpClient deleter;
+        QVERIFY(deleter.connectToPort(m_gateway.port()));
+        const auto deleted = deleter.request("DELETE", "/v1/responses/" + id.toLatin1(), {}, auth);
+        QCOMPARE(deleted.status, 200);
+        QVERIFY(deleted.json().value("deleted").toBool());
+        QCOMPARE(m_mock.lastRequest().method, QByteArray("DELETE"));
+        // Forgotten after the delete; unknown ids are 404 in OpenAI's shape.
+        RawHttpClient again;
+        QVERIFY(again.connectToPort(m_gateway.port()));
+        const auto gone = again.request("GET", "/v1/responses/" + id.toLatin1(), {}, auth);
+        QCOMPARE(gone.status, 404);
+        QCOMPARE(gone.json().value("error").toObject().value("code").toString(),
+                 QStringLiteral("not_found"));
+    }
+
     void invalidRequestsAreRefused()
     {
         QJsonObject noInput{{"model", kConverted}};

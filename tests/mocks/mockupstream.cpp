@@ -670,6 +670,17 @@ void MockUpstream::respond(const std::shared_ptr<Exchange> &exchange)
         sendComplete(exchange, 200, "application/json", pretty(body, 2));
         return;
     }
+    if ((request.method == "GET" || request.method == "DELETE") &&
+        path.startsWith("/v1/responses/")) {
+        // Stored responses: retrieved or deleted by id (OpenAI's shapes, minimal fields).
+        const QByteArray id = path.mid(14);
+        sendComplete(exchange, 200, "application/json",
+                     request.method == "GET"
+                         ? "{\"id\":\"" + id +
+                               "\",\"object\":\"response\",\"status\":\"completed\"}"
+                         : "{\"id\":\"" + id + "\",\"object\":\"response\",\"deleted\":true}");
+        return;
+    }
     QJsonParseError parseError{};
     const QJsonDocument document = QJsonDocument::fromJson(request.body, &parseError);
     const bool knownPath = path == "/v1/chat/completions" || path == "/v1/completions" ||

@@ -61,6 +61,7 @@ struct Reply;
 /// api_error, 529 overloaded_error). count_tokens answers `{"input_tokens":13}`. Anthropic
 /// answers carry `request-id: req_mock<id>` instead of OpenAI's headers.
 ///
+/// GET and DELETE /v1/responses/<id> answer `{"id","object":"response",…}` for any id.
 /// OpenAI's Responses API (tests/mocks/mockresponses.cpp): POST /v1/responses, on the OpenAI
 /// and Azure paths alike. Not streamed: a `response` object (id `resp_mock<8-digit id>`, status
 /// completed, the request's settings echoed) whose output is one message item (`msg_mock…`,
