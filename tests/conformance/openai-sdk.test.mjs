@@ -270,4 +270,28 @@ describe('OpenAI SDK against aiproxy', () => {
     }, (error) => error instanceof OpenAI.APIError);
     assert.equal(chunks, 2, 'the events sent before the break were delivered');
   });
+
+  test('responses.create through /v1/responses (the channel serves the Responses API)', async () => {
+    const response = await client.responses.create({ model: 'gpt-4o-mini', input: 'Say hello' });
+    assert.equal(response.object, 'response');
+    assert.equal(response.status, 'completed');
+    assert.equal(response.output_text, REPLY_TEXT);
+    assert.equal(response.usage.input_tokens, USAGE.prompt);
+    assert.equal(response.usage.output_tokens, USAGE.completion);
+    const fetched = await client.responses.retrieve(response.id);
+    assert.equal(fetched.id, response.id);
+  });
+
+  test('responses streaming delivers output_text deltas and the completed response', async () => {
+    const stream = await client.responses.create({ model: 'gpt-4o-mini', input: 'Say hello', stream: true });
+    let text = '';
+    let completed = null;
+    for await (const event of stream) {
+      if (event.type === 'response.output_text.delta') text += event.delta;
+      if (event.type === 'response.completed') completed = event.response;
+    }
+    assert.equal(text, REPLY_TEXT);
+    assert.ok(completed, 'response.completed arrived');
+    assert.equal(completed.usage.output_tokens, USAGE.completion);
+  });
 });
