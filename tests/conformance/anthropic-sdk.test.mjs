@@ -121,4 +121,17 @@ describe('Anthropic SDK against aiproxy (OpenAI-format channel)', () => {
     });
     assert.ok(count.input_tokens > 0);
   });
+
+  test('an Anthropic channel answers byte for byte (passthrough), plain and streamed', async () => {
+    const message = await keyClient.messages.create(request({ model: 'claude-mock' }));
+    assert.match(message.id, /^msg_mock/); // The upstream's own id: nothing was converted.
+    assert.equal(message.content[0].text, REPLY_TEXT);
+    assert.ok(message.usage.cache_creation_input_tokens > 0);
+    const stream = keyClient.messages.stream(request({ model: 'claude-mock' }));
+    let text = '';
+    stream.on('text', (delta) => { text += delta; });
+    const final = await stream.finalMessage();
+    assert.equal(text, REPLY_TEXT);
+    assert.ok(final.usage.output_tokens > 0);
+  });
 });

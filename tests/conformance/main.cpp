@@ -22,8 +22,8 @@ namespace {
 
 const QString kTokenKey = QStringLiteral("ConformanceToken000000000000000000000000000000001");
 
-/// Models the channel serves; each has a model config. The error-* and slow ones select the
-/// mock's fault scenarios.
+/// Models the OpenAI channel serves; each has a model config. The error-* and slow ones select
+/// the mock's fault scenarios. "claude-mock" is served by an Anthropic channel.
 const QStringList kModels = {QStringLiteral("gpt-4o-mini"),
                              QStringLiteral("gpt-4o"),
                              QStringLiteral("gpt-3.5-turbo-instruct"),
@@ -47,6 +47,16 @@ bool seed(GatewayCore *core, const QString &upstreamBaseUrl, QString *error)
     channel.baseUrl = upstreamBaseUrl;
     channel.models = kModels;
     if (!RelaySeed::insertChannel(db, channel, error))
+        return false;
+    // An Anthropic channel (type 14) on the same mock, which also speaks Anthropic's API.
+    RelaySeed::ChannelRow anthropic = channel;
+    anthropic.id = 14;
+    anthropic.type = 14;
+    anthropic.name = QStringLiteral("mock-anthropic");
+    anthropic.models = {QStringLiteral("claude-mock")};
+    if (!RelaySeed::insertChannel(db, anthropic, error) ||
+        !RelaySeed::insertModelConfig(db, QStringLiteral("claude-mock"),
+                                      QStringLiteral("anthropic"), error))
         return false;
     for (const QString &model : kModels) {
         if (!RelaySeed::insertModelConfig(db, model, QStringLiteral("openai"), error))

@@ -24,7 +24,7 @@ function expectedEmbedding(inputIndex, dimensions = 8) {
 }
 
 const SERVED_MODELS = [
-  'drop-mid-stream', 'error-401', 'error-429', 'error-500',
+  'claude-mock', 'drop-mid-stream', 'error-401', 'error-429', 'error-500',
   'gpt-3.5-turbo-instruct', 'gpt-4o', 'gpt-4o-mini', 'text-embedding-3-small',
 ];
 
@@ -58,7 +58,7 @@ describe('OpenAI SDK against aiproxy', () => {
     const ids = [];
     for await (const model of client.models.list()) {
       assert.equal(model.object, 'model');
-      assert.equal(model.owned_by, 'openai');
+      assert.equal(model.owned_by, model.id === 'claude-mock' ? 'anthropic' : 'openai');
       ids.push(model.id);
     }
     assert.deepEqual(ids.sort(), SERVED_MODELS);
@@ -293,5 +293,28 @@ describe('OpenAI SDK against aiproxy', () => {
     assert.equal(text, REPLY_TEXT);
     assert.ok(completed, 'response.completed arrived');
     assert.equal(completed.usage.output_tokens, USAGE.completion);
+  });
+
+  test('chat.completions on an Anthropic channel (converted both ways, streamed too)', async () => {
+    const completion = await client.chat.completions.create({
+      model: 'claude-mock', messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Say hello' }],
+    });
+    assert.equal(completion.object, 'chat.completion');
+    assert.equal(completion.choices[0].message.content, REPLY_TEXT);
+    assert.equal(completion.choices[0].finish_reason, 'stop');
+    assert.ok(completion.usage.prompt_tokens > 0);
+
+    const stream = await client.chat.completions.create({
+      model: 'claude-mock', messages: [{ role: 'user', content: 'Say hello' }],
+      stream: true, stream_options: { include_usage: true },
+    });
+    let text = '';
+    let usage = null;
+    for await (const chunk of stream) {
+      if (chunk.choices.length) text += chunk.choices[0].delta.content ?? '';
+      if (chunk.usage) usage = chunk.usage;
+    }
+    assert.equal(text, REPLY_TEXT);
+    assert.ok(usage && usage.completion_tokens > 0);
   });
 });
