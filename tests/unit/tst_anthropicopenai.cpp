@@ -1,9 +1,8 @@
 // Anthropic Messages ⇄ OpenAI Chat Completions conversion: golden request/response pairs, the
 // stream encoder fed through SseParser at every byte split, and error mapping.
+#include "golden.h"
 #include "protocol/anthropicopenai.h"
-#include "relay/sseparser.h"
 
-#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QTest>
@@ -12,28 +11,11 @@ using namespace AnthropicOpenAI;
 
 namespace {
 
-QByteArray fixture(const QString &name)
-{
-    QFile file(QStringLiteral(AIPROXY_FIXTURES_DIR "/anthropic/") + name);
-    if (!file.open(QIODevice::ReadOnly))
-        qFatal("missing fixture %s", qPrintable(file.fileName()));
-    return file.readAll();
-}
+using Golden::parse;
+using Golden::pretty;
+using Golden::sseData;
 
-QJsonObject fixtureJson(const QString &name)
-{
-    return QJsonDocument::fromJson(fixture(name)).object();
-}
-
-QString pretty(const QJsonObject &object)
-{
-    return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Indented));
-}
-
-QJsonObject parse(const char *json)
-{
-    return QJsonDocument::fromJson(QByteArray(json)).object();
-}
+const Golden::Fixtures fixtures(QStringLiteral("anthropic"));
 
 /// Converts \a request; fails the test on an error.
 QJsonObject converted(const char *request)
@@ -55,31 +37,8 @@ QString conversionError(const char *request)
 /// Feeds OpenAI SSE \a pieces through SseParser into an encoder, as the relay does.
 QByteArray encodeStream(const QList<QByteArray> &pieces, const QString &error = {})
 {
-    SseParser parser;
     AnthropicStreamEncoder encoder(QStringLiteral("claude-sonnet-4-5"), 7);
-    QByteArray out;
-    const auto handle = [&](const QList<SseParser::Event> &events) {
-        for (const SseParser::Event &event : events) {
-            if (event.isCommentOnly || event.data == "[DONE]")
-                continue;
-            out += encoder.onChunk(QJsonDocument::fromJson(event.data).object());
-        }
-    };
-    for (const QByteArray &piece : pieces)
-        handle(parser.feed(piece));
-    handle(parser.finish());
-    out += encoder.finish(error);
-    return out;
-}
-
-/// The `data:` JSON of each event in Anthropic SSE \a bytes.
-QList<QJsonObject> eventData(const QByteArray &bytes)
-{
-    SseParser parser;
-    QList<QJsonObject> out;
-    for (const SseParser::Event &e : parser.feed(bytes))
-        out << QJsonDocument::fromJson(e.data).object();
-    return out;
+    return Golden::encodeOpenAIStream(encoder, pieces, error);
 }
 
 } // namespace
@@ -124,9 +83,9 @@ private Q_SLOTS:
 void TestAnthropicOpenAI::requestGolden()
 {
     QString error;
-    const QJsonObject out = toOpenAIRequest(fixtureJson("request.anthropic.json"), &error);
+    const QJsonObject out = toOpenAIRequest(fixtures.json("request.anthropic.json"), &error);
     QVERIFY2(error.isEmpty(), qPrintable(error));
-    const QJsonObject expected = fixtureJson("request.openai.json");
+    const QJsonObject expected = fixtures.json("request.openai.json");
     QVERIFY2(out == expected, qPrintable(pretty(out)));
 }
 
@@ -353,9 +312,9 @@ void TestAnthropicOpenAI::requestErrorsNameTheField()
 
 void TestAnthropicOpenAI::responseGolden()
 {
-    const QJsonObject out = toAnthropicResponse(fixtureJson("response.openai.json"),
+    const QJsonObject out = toAnthropicResponse(fixtures.json("response.openai.json"),
                                                 QStringLiteral("claude-sonnet-4-5"));
-    QVERIFY2(out == fixtureJson("response.anthropic.json"), qPrintable(pretty(out)));
+    QVERIFY2(out == fixtures.json("response.anthropic.json"), qPrintable(pretty(out)));
 }
 
 void TestAnthropicOpenAI::responseStopReasons_data()
@@ -409,40 +368,30 @@ void TestAnthropicOpenAI::responseDeepSeekCacheHits()
 
 void TestAnthropicOpenAI::streamGolden()
 {
-    const QByteArray expected = fixture("stream.anthropic.sse");
-    const QByteArray actual = encodeStream({fixture("stream.openai.sse")});
-    if (qEnvironmentVariableIsSet("AIPROXY_WRITE_GOLDEN")) {
-        QFile out(QStringLiteral(AIPROXY_FIXTURES_DIR "/anthropic/stream.anthropic.sse"));
-        QVERIFY(out.open(QIODevice::WriteOnly));
-        out.write(actual);
-    }
-    QCOMPARE(actual, expected);
+    const QByteArray actual = encodeStream({fixtures.read("stream.openai.sse")});
+    QCOMPARE(actual, fixtures.golden("stream.anthropic.sse", actual));
 }
 
 void TestAnthropicOpenAI::streamAtEverySplit()
 {
-    const QByteArray stream = fixture("stream.openai.sse");
-    const QByteArray expected = fixture("stream.anthropic.sse");
-    for (qsizetype cut = 0; cut <= stream.size(); ++cut) {
-        const QByteArray actual = encodeStream({stream.first(cut), stream.sliced(cut)});
-        QVERIFY2(actual == expected, qPrintable(QStringLiteral("cut at %1").arg(cut)));
-    }
+    const QByteArray expected = fixtures.read("stream.anthropic.sse");
+    const auto splits = Golden::splitsAtEveryPosition(fixtures.read("stream.openai.sse"));
+    for (qsizetype cut = 0; cut < splits.size(); ++cut)
+        QVERIFY2(encodeStream(splits.at(cut)) == expected,
+                 qPrintable(QStringLiteral("cut at %1").arg(cut)));
 }
 
 void TestAnthropicOpenAI::streamOneByteAtATime()
 {
-    const QByteArray stream = fixture("stream.openai.sse");
-    QList<QByteArray> bytes;
-    for (char c : stream)
-        bytes << QByteArray(1, c);
-    QCOMPARE(encodeStream(bytes), fixture("stream.anthropic.sse"));
+    QCOMPARE(encodeStream(Golden::oneByteAtATime(fixtures.read("stream.openai.sse"))),
+             fixtures.read("stream.anthropic.sse"));
 }
 
 void TestAnthropicOpenAI::streamEventSequenceIsWellFormed()
 {
     // Independent of the golden bytes: every block started is stopped before the next one,
     // indexes count up from 0, and the terminal usage is the upstream's.
-    const QList<QJsonObject> events = eventData(fixture("stream.anthropic.sse"));
+    const QList<QJsonObject> events = sseData(fixtures.read("stream.anthropic.sse"));
     QStringList types;
     int open = -1;
     int next = 0;
@@ -486,7 +435,7 @@ void TestAnthropicOpenAI::streamEventSequenceIsWellFormed()
 
 void TestAnthropicOpenAI::streamErrorMidway()
 {
-    const QByteArray stream = fixture("stream.openai.sse");
+    const QByteArray stream = fixtures.read("stream.openai.sse");
     const qsizetype cut = stream.indexOf("\"content\":\"Let me");
     QVERIFY(cut > 0);
     const QByteArray out = encodeStream({stream.first(cut)}, QStringLiteral("upstream reset"));
@@ -505,7 +454,7 @@ void TestAnthropicOpenAI::streamFirstUsageChunkFeedsMessageStart()
         R"({"id":"chatcmpl-u","choices":[{"delta":{"content":"hi"}}],
             "usage":{"prompt_tokens":12,"completion_tokens":1,
                      "prompt_tokens_details":{"cached_tokens":2}}})"));
-    const QJsonObject start = eventData(out).first();
+    const QJsonObject start = sseData(out).first();
     QCOMPARE(start.value("message").toObject().value("usage").toObject(),
              parse(R"({"input_tokens":10,"cache_creation_input_tokens":0,
                        "cache_read_input_tokens":2,"output_tokens":0})"));
@@ -517,7 +466,7 @@ void TestAnthropicOpenAI::streamFirstUsageChunkFeedsMessageStart()
 void TestAnthropicOpenAI::streamEmptyUpstream()
 {
     AnthropicStreamEncoder encoder(QStringLiteral("m"));
-    const QList<QJsonObject> events = eventData(encoder.finish());
+    const QList<QJsonObject> events = sseData(encoder.finish());
     QStringList types;
     for (const QJsonObject &e : events)
         types << e.value("type").toString();
@@ -535,7 +484,7 @@ void TestAnthropicOpenAI::streamToolNameAfterArguments()
     out += encoder.onChunk(parse(R"({"choices":[{"delta":{"tool_calls":[{"index":0,
             "function":{"name":"f","arguments":":1}"}}]}}]})"));
     out += encoder.finish();
-    const QList<QJsonObject> events = eventData(out);
+    const QList<QJsonObject> events = sseData(out);
     QCOMPARE(events.at(2).value("content_block").toObject(),
              parse(R"({"type":"tool_use","id":"toolu_t_0","name":"f","input":{}})"));
     QCOMPARE(events.at(3).value("delta").toObject().value("partial_json").toString(),
@@ -595,7 +544,7 @@ void TestAnthropicOpenAI::estimateTokens()
     QJsonObject withTool = request;
     withTool.insert("tools", QJsonArray{parse(R"({"name":"abcd","input_schema":{}})")});
     QCOMPARE(estimateInputTokens(withTool), qint64(10 + 2 + 1600)); // "abcd" + "{}" = 6 → 2.
-    QCOMPARE(estimateInputTokens(fixtureJson("request.anthropic.json")) > 50, true);
+    QCOMPARE(estimateInputTokens(fixtures.json("request.anthropic.json")) > 50, true);
 }
 
 QTEST_APPLESS_MAIN(TestAnthropicOpenAI)

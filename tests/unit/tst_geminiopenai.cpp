@@ -1,9 +1,8 @@
 // Gemini generateContent ⇄ OpenAI Chat Completions conversion: golden request/response pairs,
 // the stream encoder fed through SseParser at every byte split, and error mapping.
+#include "golden.h"
 #include "protocol/geminiopenai.h"
-#include "relay/sseparser.h"
 
-#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QRegularExpression>
@@ -13,28 +12,11 @@ using namespace GeminiOpenAI;
 
 namespace {
 
-QByteArray fixture(const QString &name)
-{
-    QFile file(QStringLiteral(AIPROXY_FIXTURES_DIR "/gemini/") + name);
-    if (!file.open(QIODevice::ReadOnly))
-        qFatal("missing fixture %s", qPrintable(file.fileName()));
-    return file.readAll();
-}
+using Golden::parse;
+using Golden::pretty;
+using Golden::sseData;
 
-QJsonObject fixtureJson(const QString &name)
-{
-    return QJsonDocument::fromJson(fixture(name)).object();
-}
-
-QString pretty(const QJsonObject &object)
-{
-    return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Indented));
-}
-
-QJsonObject parse(const QByteArray &json)
-{
-    return QJsonDocument::fromJson(json).object();
-}
+const Golden::Fixtures fixtures(QStringLiteral("gemini"));
 
 QJsonArray parseArray(const QByteArray &json)
 {
@@ -62,31 +44,8 @@ QJsonArray userMessages(const QByteArray &parts)
 /// Feeds OpenAI SSE \a pieces through SseParser into an encoder, as the relay does.
 QByteArray encodeStream(const QList<QByteArray> &pieces, const QString &error = {})
 {
-    SseParser parser;
     GeminiStreamEncoder encoder(QStringLiteral("gemini-2.5-flash"));
-    QByteArray out;
-    const auto handle = [&](const QList<SseParser::Event> &events) {
-        for (const SseParser::Event &event : events) {
-            if (event.isCommentOnly || event.data == "[DONE]")
-                continue;
-            out += encoder.onChunk(QJsonDocument::fromJson(event.data).object());
-        }
-    };
-    for (const QByteArray &piece : pieces)
-        handle(parser.feed(piece));
-    handle(parser.finish());
-    out += encoder.finish(error);
-    return out;
-}
-
-/// The `data:` JSON of each event in Gemini SSE \a bytes.
-QList<QJsonObject> eventData(const QByteArray &bytes)
-{
-    SseParser parser;
-    QList<QJsonObject> out;
-    for (const SseParser::Event &e : parser.feed(bytes))
-        out << QJsonDocument::fromJson(e.data).object();
-    return out;
+    return Golden::encodeOpenAIStream(encoder, pieces, error);
 }
 
 QJsonArray partsOf(const QJsonObject &response)
@@ -144,10 +103,10 @@ private Q_SLOTS:
 void TestGeminiOpenAI::requestGolden()
 {
     QString error;
-    const QJsonObject out = toOpenAIRequest(fixtureJson("request.gemini.json"),
+    const QJsonObject out = toOpenAIRequest(fixtures.json("request.gemini.json"),
                                             QStringLiteral("gemini-2.5-pro"), true, &error);
     QVERIFY2(error.isEmpty(), qPrintable(error));
-    QVERIFY2(out == fixtureJson("request.openai.json"), qPrintable(pretty(out)));
+    QVERIFY2(out == fixtures.json("request.openai.json"), qPrintable(pretty(out)));
 }
 
 void TestGeminiOpenAI::requestMinimalSnakeCaseAndSingleObjects()
@@ -474,8 +433,8 @@ void TestGeminiOpenAI::requestErrorsNameTheField()
 void TestGeminiOpenAI::responseGolden()
 {
     const QJsonObject out =
-        toGeminiResponse(fixtureJson("response.openai.json"), QStringLiteral("gemini-2.5-pro"));
-    QVERIFY2(out == fixtureJson("response.gemini.json"), qPrintable(pretty(out)));
+        toGeminiResponse(fixtures.json("response.openai.json"), QStringLiteral("gemini-2.5-pro"));
+    QVERIFY2(out == fixtures.json("response.gemini.json"), qPrintable(pretty(out)));
 }
 
 void TestGeminiOpenAI::responseFinishReasons_data()
@@ -517,16 +476,15 @@ void TestGeminiOpenAI::responseFinishReasons()
 
 void TestGeminiOpenAI::streamGolden()
 {
-    const QByteArray expected = fixture("stream.gemini.sse");
-    const QByteArray actual = encodeStream({fixture("stream.openai.sse")});
-    QCOMPARE(actual, expected);
+    const QByteArray actual = encodeStream({fixtures.read("stream.openai.sse")});
+    QCOMPARE(actual, fixtures.golden("stream.gemini.sse", actual));
 }
 
 void TestGeminiOpenAI::streamFramingMatchesGeminiSdk()
 {
     // @google/genai splits the stream with /^data: (.*)(?:\n\n|\r\r|\r\n\r\n)/: every event
     // must be one `data: ` line of JSON ending in a blank line.
-    const QByteArray stream = fixture("stream.gemini.sse");
+    const QByteArray stream = fixtures.read("stream.gemini.sse");
     const QRegularExpression event(QStringLiteral("^data: (.*)(?:\\n\\n|\\r\\r|\\r\\n\\r\\n)"));
     QString rest = QString::fromUtf8(stream);
     int count = 0;
@@ -544,7 +502,7 @@ void TestGeminiOpenAI::streamFramingMatchesGeminiSdk()
     // The parts reassemble to the upstream's answer; only the last event finishes.
     QString thoughts;
     QString text;
-    const QList<QJsonObject> events = eventData(stream);
+    const QList<QJsonObject> events = sseData(stream);
     for (qsizetype i = 0; i < events.size(); ++i) {
         const QJsonObject candidate = events.at(i).value("candidates").toArray().first().toObject();
         QCOMPARE(candidate.contains("finishReason"), i == events.size() - 1);
@@ -560,26 +518,22 @@ void TestGeminiOpenAI::streamFramingMatchesGeminiSdk()
 
 void TestGeminiOpenAI::streamAtEverySplit()
 {
-    const QByteArray stream = fixture("stream.openai.sse");
-    const QByteArray expected = fixture("stream.gemini.sse");
-    for (qsizetype cut = 0; cut <= stream.size(); ++cut) {
-        const QByteArray actual = encodeStream({stream.first(cut), stream.sliced(cut)});
-        QVERIFY2(actual == expected, qPrintable(QStringLiteral("cut at %1").arg(cut)));
-    }
+    const QByteArray expected = fixtures.read("stream.gemini.sse");
+    const auto splits = Golden::splitsAtEveryPosition(fixtures.read("stream.openai.sse"));
+    for (qsizetype cut = 0; cut < splits.size(); ++cut)
+        QVERIFY2(encodeStream(splits.at(cut)) == expected,
+                 qPrintable(QStringLiteral("cut at %1").arg(cut)));
 }
 
 void TestGeminiOpenAI::streamOneByteAtATime()
 {
-    const QByteArray stream = fixture("stream.openai.sse");
-    QList<QByteArray> bytes;
-    for (char c : stream)
-        bytes << QByteArray(1, c);
-    QCOMPARE(encodeStream(bytes), fixture("stream.gemini.sse"));
+    QCOMPARE(encodeStream(Golden::oneByteAtATime(fixtures.read("stream.openai.sse"))),
+             fixtures.read("stream.gemini.sse"));
 }
 
 void TestGeminiOpenAI::streamErrorMidway()
 {
-    const QByteArray stream = fixture("stream.openai.sse");
+    const QByteArray stream = fixtures.read("stream.openai.sse");
     const qsizetype cut = stream.indexOf("ty\\\":\\\"Zür");
     QVERIFY(cut > 0);
     const QByteArray out = encodeStream({stream.first(cut)}, QStringLiteral("upstream \"reset\""));
@@ -594,7 +548,7 @@ void TestGeminiOpenAI::streamErrorMidway()
 void TestGeminiOpenAI::streamEmptyUpstream()
 {
     GeminiStreamEncoder encoder(QStringLiteral("m"));
-    const QList<QJsonObject> events = eventData(encoder.finish());
+    const QList<QJsonObject> events = sseData(encoder.finish());
     QCOMPARE(events.size(), 1);
     const QJsonObject candidate = events.first().value("candidates").toArray().first().toObject();
     QCOMPARE(candidate.value("finishReason").toString(), QStringLiteral("STOP"));
@@ -618,7 +572,7 @@ void TestGeminiOpenAI::streamInterleavedToolCalls()
         {"index":1,"function":{"arguments":"2}"}},{"index":0,"function":{"arguments":"1}"}}]},
         "finish_reason":"tool_calls"}],"usage":{"prompt_tokens":3,"completion_tokens":4}})"));
     out += encoder.finish();
-    const QList<QJsonObject> events = eventData(out);
+    const QList<QJsonObject> events = sseData(out);
     QCOMPARE(events.size(), 1);
     QCOMPARE(partsOf(events.first()), parseArray(R"([
         {"functionCall":{"id":"c0","name":"a","args":{"x":1}}},
@@ -686,7 +640,7 @@ void TestGeminiOpenAI::estimateTokens()
     // countTokens may wrap the request.
     QCOMPARE(estimateInputTokens(QJsonObject{{"generateContentRequest", request}}),
              qint64(10 + 1600));
-    QVERIFY(estimateInputTokens(fixtureJson("request.gemini.json")) > 1600 * 4);
+    QVERIFY(estimateInputTokens(fixtures.json("request.gemini.json")) > 1600 * 4);
 }
 
 QTEST_APPLESS_MAIN(TestGeminiOpenAI)

@@ -1,9 +1,8 @@
 // OpenAI Chat Completions → native Anthropic upstream conversion: golden request/response pairs,
 // the stream decoder fed through SseParser at every byte split, and error extraction.
+#include "golden.h"
 #include "protocol/openaianthropic.h"
-#include "relay/sseparser.h"
 
-#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QTest>
@@ -12,43 +11,10 @@ using namespace OpenAIAnthropic;
 
 namespace {
 
-QString fixturePath(const QString &name)
-{
-    return QStringLiteral(AIPROXY_FIXTURES_DIR "/openaianthropic/") + name;
-}
+using Golden::parse;
+using Golden::pretty;
 
-QByteArray fixture(const QString &name)
-{
-    QFile file(fixturePath(name));
-    if (!file.open(QIODevice::ReadOnly))
-        qFatal("missing fixture %s", qPrintable(file.fileName()));
-    return file.readAll();
-}
-
-/// With AIPROXY_WRITE_GOLDEN set, (re)writes the golden file instead of trusting it.
-QJsonDocument golden(const QString &name, const QJsonDocument &actual)
-{
-    if (qEnvironmentVariableIsSet("AIPROXY_WRITE_GOLDEN")) {
-        QFile out(fixturePath(name));
-        if (out.open(QIODevice::WriteOnly))
-            out.write(actual.toJson(QJsonDocument::Indented));
-    }
-    return QJsonDocument::fromJson(fixture(name));
-}
-
-QString pretty(const QJsonDocument &document)
-{
-    return QString::fromUtf8(document.toJson(QJsonDocument::Indented));
-}
-
-QJsonObject parse(const QByteArray &json)
-{
-    QJsonParseError parseError;
-    const QJsonDocument document = QJsonDocument::fromJson(json, &parseError);
-    if (parseError.error != QJsonParseError::NoError)
-        qFatal("bad test JSON: %s", qPrintable(parseError.errorString()));
-    return document.object();
-}
+const Golden::Fixtures fixtures(QStringLiteral("openaianthropic"));
 
 QJsonArray parseArray(const QByteArray &json)
 {
@@ -74,19 +40,11 @@ QJsonObject withoutCreated(QJsonObject object)
 /// Feeds Anthropic SSE \a pieces through SseParser into a decoder, as the relay does.
 QList<QJsonObject> decodeStream(const QList<QByteArray> &pieces, Usage *usage = nullptr)
 {
-    SseParser parser;
     AnthropicStreamDecoder decoder(QStringLiteral("claude-client-alias"));
     QList<QJsonObject> out;
-    const auto handle = [&](const QList<SseParser::Event> &events) {
-        for (const SseParser::Event &event : events) {
-            if (event.isCommentOnly)
-                continue;
+    for (const SseParser::Event &event : Golden::sseEvents(pieces))
+        if (!event.isCommentOnly)
             out += decoder.onEvent(event.event, QJsonDocument::fromJson(event.data).object());
-        }
-    };
-    for (const QByteArray &piece : pieces)
-        handle(parser.feed(piece));
-    handle(parser.finish());
     out += decoder.finish();
     if (usage)
         *usage = decoder.usage();
@@ -150,11 +108,11 @@ private Q_SLOTS:
 void TestOpenAIAnthropic::requestGolden()
 {
     QString error;
-    const QJsonObject out = toAnthropicRequest(parse(fixture("request.openai.json")),
+    const QJsonObject out = toAnthropicRequest(parse(fixtures.read("request.openai.json")),
                                                QStringLiteral("claude-sonnet-4-5"), &error);
     QVERIFY2(error.isEmpty(), qPrintable(error));
-    const QJsonDocument expected = golden("request.anthropic.json", QJsonDocument(out));
-    QVERIFY2(out == expected.object(), qPrintable(pretty(QJsonDocument(out))));
+    const QJsonDocument expected = fixtures.golden("request.anthropic.json", QJsonDocument(out));
+    QVERIFY2(out == expected.object(), qPrintable(pretty(out)));
 }
 
 void TestOpenAIAnthropic::requestUserParts_data()
@@ -200,7 +158,7 @@ void TestOpenAIAnthropic::requestUserParts()
         converted(R"({"messages":[{"role":"user","content":)" + content + "}]}");
     const QJsonValue actual = out.value("messages").toArray().first().toObject().value("content");
     const QJsonValue wanted = parse("{\"a\":" + expected + "}").value("a");
-    QVERIFY2(actual == wanted, qPrintable(pretty(QJsonDocument(out))));
+    QVERIFY2(actual == wanted, qPrintable(pretty(out)));
 }
 
 void TestOpenAIAnthropic::requestRoleMerging()
@@ -224,7 +182,7 @@ void TestOpenAIAnthropic::requestRoleMerging()
         {"role":"user","content":[{"type":"tool_result","tool_use_id":"t1","content":"r1"},
           {"type":"tool_result","tool_use_id":"t2"},{"type":"text","text":"d"}]}])");
     QVERIFY2(out.value("messages").toArray() == expected,
-             qPrintable(pretty(QJsonDocument(out.value("messages").toArray()))));
+             qPrintable(pretty(out.value("messages").toArray())));
 }
 
 void TestOpenAIAnthropic::requestToolResultsLeadTheirTurn()
@@ -243,7 +201,7 @@ void TestOpenAIAnthropic::requestToolResultsLeadTheirTurn()
           {"type":"image","source":{"type":"url","url":"https://x/p.png"}}]},
           {"type":"text","text":"note"}]}])");
     QVERIFY2(out.value("messages").toArray() == expected,
-             qPrintable(pretty(QJsonDocument(out.value("messages").toArray()))));
+             qPrintable(pretty(out.value("messages").toArray())));
 }
 
 void TestOpenAIAnthropic::requestReasoningWithoutSignatureIsDropped()
@@ -518,12 +476,12 @@ void TestOpenAIAnthropic::requestErrorsNameTheField()
 
 void TestOpenAIAnthropic::responseGolden()
 {
-    const QJsonObject out = toOpenAIResponse(parse(fixture("response.anthropic.json")),
+    const QJsonObject out = toOpenAIResponse(parse(fixtures.read("response.anthropic.json")),
                                              QStringLiteral("claude-client-alias"));
     QVERIFY(out.value("created").toInteger() > 1700000000);
     const QJsonObject actual = withoutCreated(out);
-    const QJsonDocument expected = golden("response.openai.json", QJsonDocument(actual));
-    QVERIFY2(actual == expected.object(), qPrintable(pretty(QJsonDocument(actual))));
+    const QJsonDocument expected = fixtures.golden("response.openai.json", QJsonDocument(actual));
+    QVERIFY2(actual == expected.object(), qPrintable(pretty(actual)));
 }
 
 void TestOpenAIAnthropic::responseStopReasons_data()
@@ -579,40 +537,37 @@ void TestOpenAIAnthropic::responseWithoutText()
 
 void TestOpenAIAnthropic::streamGolden()
 {
-    const QList<QJsonObject> chunks = decodeStream({fixture("stream.anthropic.sse")});
+    const QList<QJsonObject> chunks = decodeStream({fixtures.read("stream.anthropic.sse")});
     for (const QJsonObject &chunk : chunks)
         QVERIFY(chunk.value("created").toInteger() > 1700000000);
     const QJsonArray actual = comparable(chunks);
-    const QJsonDocument expected = golden("stream.openai.json", QJsonDocument(actual));
-    QVERIFY2(actual == expected.array(), qPrintable(pretty(QJsonDocument(actual))));
+    const QJsonDocument expected = fixtures.golden("stream.openai.json", QJsonDocument(actual));
+    QVERIFY2(actual == expected.array(), qPrintable(pretty(actual)));
 }
 
 void TestOpenAIAnthropic::streamAtEverySplit()
 {
-    const QByteArray stream = fixture("stream.anthropic.sse");
-    const QJsonArray expected = QJsonDocument::fromJson(fixture("stream.openai.json")).array();
+    const QJsonArray expected =
+        QJsonDocument::fromJson(fixtures.read("stream.openai.json")).array();
     QVERIFY(expected.size() > 10);
-    for (qsizetype cut = 0; cut <= stream.size(); ++cut) {
-        const QJsonArray actual = comparable(decodeStream({stream.first(cut), stream.sliced(cut)}));
-        QVERIFY2(actual == expected, qPrintable(QStringLiteral("cut at %1").arg(cut)));
-    }
+    const auto splits = Golden::splitsAtEveryPosition(fixtures.read("stream.anthropic.sse"));
+    for (qsizetype cut = 0; cut < splits.size(); ++cut)
+        QVERIFY2(comparable(decodeStream(splits.at(cut))) == expected,
+                 qPrintable(QStringLiteral("cut at %1").arg(cut)));
 }
 
 void TestOpenAIAnthropic::streamOneByteAtATime()
 {
-    const QByteArray stream = fixture("stream.anthropic.sse");
-    QList<QByteArray> bytes;
-    for (char c : stream)
-        bytes << QByteArray(1, c);
-    QCOMPARE(comparable(decodeStream(bytes)),
-             QJsonDocument::fromJson(fixture("stream.openai.json")).array());
+    QCOMPARE(
+        comparable(decodeStream(Golden::oneByteAtATime(fixtures.read("stream.anthropic.sse")))),
+        QJsonDocument::fromJson(fixtures.read("stream.openai.json")).array());
 }
 
 void TestOpenAIAnthropic::streamUsage()
 {
     // message_delta's usage replaces message_start's (cache creation 0 → 512).
     Usage usage;
-    decodeStream({fixture("stream.anthropic.sse")}, &usage);
+    decodeStream({fixtures.read("stream.anthropic.sse")}, &usage);
     QCOMPARE(usage.inputTokens, qint64(472 + 2048 + 512));
     QCOMPARE(usage.cachedTokens, qint64(2048));
     QCOMPARE(usage.cacheCreationTokens, qint64(512));
@@ -637,7 +592,7 @@ void TestOpenAIAnthropic::streamUsage()
 
 void TestOpenAIAnthropic::streamErrorEvent()
 {
-    const QByteArray stream = fixture("stream.anthropic.sse");
+    const QByteArray stream = fixtures.read("stream.anthropic.sse");
     const qsizetype cut = stream.indexOf("event: content_block_start\ndata: {\"type\":"
                                          "\"content_block_start\",\"index\":1");
     QVERIFY(cut > 0);
@@ -658,7 +613,7 @@ void TestOpenAIAnthropic::streamErrorEvent()
 
 void TestOpenAIAnthropic::streamCutShort()
 {
-    const QByteArray stream = fixture("stream.anthropic.sse");
+    const QByteArray stream = fixtures.read("stream.anthropic.sse");
     const QList<QJsonObject> chunks =
         decodeStream({stream.first(stream.indexOf("event: message_delta"))});
     QCOMPARE(chunks.last(),
@@ -668,10 +623,11 @@ void TestOpenAIAnthropic::streamCutShort()
 
 void TestOpenAIAnthropic::streamEndedAfterMessageDelta()
 {
-    const QByteArray stream = fixture("stream.anthropic.sse");
+    const QByteArray stream = fixtures.read("stream.anthropic.sse");
     const QList<QJsonObject> chunks =
         decodeStream({stream.first(stream.indexOf("event: message_stop"))});
-    QCOMPARE(comparable(chunks), QJsonDocument::fromJson(fixture("stream.openai.json")).array());
+    QCOMPARE(comparable(chunks),
+             QJsonDocument::fromJson(fixtures.read("stream.openai.json")).array());
 }
 
 void TestOpenAIAnthropic::streamThinkingBlocksAreSeparated()

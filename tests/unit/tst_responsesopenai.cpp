@@ -1,9 +1,9 @@
 // OpenAI Responses ⇄ Chat Completions conversion: golden request/response pairs, the stream
 // encoder fed through SseParser at every byte split, and error cases.
+#include "golden.h"
 #include "protocol/responsesopenai.h"
 #include "relay/sseparser.h"
 
-#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QTest>
@@ -12,33 +12,10 @@ using namespace ResponsesOpenAI;
 
 namespace {
 
-QString fixturePath(const QString &name)
-{
-    return QStringLiteral(AIPROXY_FIXTURES_DIR "/responses/") + name;
-}
+using Golden::parse;
+using Golden::pretty;
 
-QByteArray fixture(const QString &name)
-{
-    QFile file(fixturePath(name));
-    if (!file.open(QIODevice::ReadOnly))
-        qFatal("missing fixture %s", qPrintable(file.fileName()));
-    return file.readAll();
-}
-
-QJsonObject fixtureJson(const QString &name)
-{
-    return QJsonDocument::fromJson(fixture(name)).object();
-}
-
-QString pretty(const QJsonObject &object)
-{
-    return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Indented));
-}
-
-QJsonObject parse(const char *json)
-{
-    return QJsonDocument::fromJson(QByteArray(json)).object();
-}
+const Golden::Fixtures fixtures(QStringLiteral("responses"));
 
 QString conversionError(const char *request)
 {
@@ -50,29 +27,15 @@ QString conversionError(const char *request)
 /// Feeds OpenAI SSE \a pieces through SseParser into an encoder, as the relay does.
 QByteArray encodeStream(const QList<QByteArray> &pieces, const QString &error = {})
 {
-    SseParser parser;
-    ResponsesStreamEncoder encoder(fixtureJson(QStringLiteral("stream.request.json")));
-    QByteArray out;
-    const auto handle = [&](const QList<SseParser::Event> &events) {
-        for (const SseParser::Event &event : events) {
-            if (event.isCommentOnly || event.data == "[DONE]")
-                continue;
-            out += encoder.onChunk(QJsonDocument::fromJson(event.data).object());
-        }
-    };
-    for (const QByteArray &piece : pieces)
-        handle(parser.feed(piece));
-    handle(parser.finish());
-    out += encoder.finish(error);
-    return out;
+    ResponsesStreamEncoder encoder(fixtures.json(QStringLiteral("stream.request.json")));
+    return Golden::encodeOpenAIStream(encoder, pieces, error);
 }
 
 /// The events of Responses SSE \a bytes: (event name, data JSON).
 QList<QPair<QByteArray, QJsonObject>> events(const QByteArray &bytes)
 {
-    SseParser parser;
     QList<QPair<QByteArray, QJsonObject>> out;
-    for (const SseParser::Event &e : parser.feed(bytes))
+    for (const SseParser::Event &e : Golden::sseEvents({bytes}))
         out.append({e.event, QJsonDocument::fromJson(e.data).object()});
     return out;
 }
@@ -100,9 +63,9 @@ private Q_SLOTS:
 void TestResponsesOpenAI::requestGolden()
 {
     QString error;
-    const QJsonObject out = toOpenAIRequest(fixtureJson("request.responses.json"), &error);
+    const QJsonObject out = toOpenAIRequest(fixtures.json("request.responses.json"), &error);
     QVERIFY2(error.isEmpty(), qPrintable(error));
-    const QJsonObject expected = fixtureJson("request.openai.json");
+    const QJsonObject expected = fixtures.json("request.openai.json");
     QVERIFY2(out == expected, qPrintable(pretty(out)));
 }
 
@@ -175,14 +138,10 @@ void TestResponsesOpenAI::requestToolChoice()
 
 void TestResponsesOpenAI::responseGolden()
 {
-    const QJsonObject out = toResponsesResponse(fixtureJson("response.openai.json"),
-                                                fixtureJson("request.responses.json"));
-    if (qEnvironmentVariableIsSet("AIPROXY_UPDATE_GOLDEN")) {
-        QFile file(fixturePath(QStringLiteral("response.responses.json")));
-        QVERIFY(file.open(QIODevice::WriteOnly));
-        file.write(QJsonDocument(out).toJson(QJsonDocument::Indented));
-    }
-    QVERIFY2(out == fixtureJson("response.responses.json"), qPrintable(pretty(out)));
+    const QJsonObject out = toResponsesResponse(fixtures.json("response.openai.json"),
+                                                fixtures.json("request.responses.json"));
+    const QJsonDocument expected = fixtures.golden("response.responses.json", QJsonDocument(out));
+    QVERIFY2(out == expected.object(), qPrintable(pretty(out)));
 }
 
 void TestResponsesOpenAI::responseIncomplete()
@@ -202,33 +161,24 @@ void TestResponsesOpenAI::responseIncomplete()
 
 void TestResponsesOpenAI::streamGolden()
 {
-    const QByteArray actual = encodeStream({fixture("stream.openai.sse")});
-    if (qEnvironmentVariableIsSet("AIPROXY_UPDATE_GOLDEN")) {
-        QFile file(fixturePath(QStringLiteral("stream.responses.sse")));
-        QVERIFY(file.open(QIODevice::WriteOnly));
-        file.write(actual);
-    }
-    QCOMPARE(actual, fixture("stream.responses.sse"));
+    const QByteArray actual = encodeStream({fixtures.read("stream.openai.sse")});
+    QCOMPARE(actual, fixtures.golden("stream.responses.sse", actual));
 }
 
 void TestResponsesOpenAI::streamEverySplit()
 {
-    const QByteArray stream = fixture("stream.openai.sse");
-    const QByteArray expected = fixture("stream.responses.sse");
-    for (qsizetype split = 1; split < stream.size(); ++split) {
-        const QByteArray actual = encodeStream({stream.first(split), stream.sliced(split)});
-        if (actual != expected)
-            QFAIL(qPrintable(QStringLiteral("differs when split at %1").arg(split)));
-    }
-    QList<QByteArray> bytes;
-    for (qsizetype i = 0; i < stream.size(); ++i)
-        bytes.append(stream.sliced(i, 1));
-    QCOMPARE(encodeStream(bytes), expected);
+    const QByteArray stream = fixtures.read("stream.openai.sse");
+    const QByteArray expected = fixtures.read("stream.responses.sse");
+    const auto splits = Golden::splitsAtEveryPosition(stream);
+    for (qsizetype split = 0; split < splits.size(); ++split)
+        QVERIFY2(encodeStream(splits.at(split)) == expected,
+                 qPrintable(QStringLiteral("differs when split at %1").arg(split)));
+    QCOMPARE(encodeStream(Golden::oneByteAtATime(stream)), expected);
 }
 
 void TestResponsesOpenAI::streamEventsAreConsistent()
 {
-    const auto list = events(fixture("stream.responses.sse"));
+    const auto list = events(fixtures.read("stream.responses.sse"));
     QVERIFY(list.size() > 10);
     for (qsizetype i = 0; i < list.size(); ++i) {
         QCOMPARE(list.at(i).second.value(QStringLiteral("sequence_number")).toInteger(), i);
@@ -277,7 +227,7 @@ void TestResponsesOpenAI::streamIncompleteAndCap()
 
 void TestResponsesOpenAI::streamError()
 {
-    const QByteArray stream = fixture("stream.openai.sse");
+    const QByteArray stream = fixtures.read("stream.openai.sse");
     const QByteArray out =
         encodeStream({stream.first(stream.indexOf("wörld"))}, QStringLiteral("upstream reset"));
     const auto list = events(out);

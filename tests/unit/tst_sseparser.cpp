@@ -1,5 +1,6 @@
 // SseParser: event framing must not depend on how the bytes were split, for every line ending,
 // and each event must keep its exact bytes so the relay can forward it unchanged.
+#include "golden.h"
 #include "relay/sseparser.h"
 
 #include <QTest>
@@ -70,14 +71,10 @@ QString mismatch(const QList<SseParser::Event> &actual, const QList<Expected> &e
     return {};
 }
 
+/// Feeds \a pieces through one parser, then finish().
 QList<SseParser::Event> feedPieces(const QList<QByteArray> &pieces)
 {
-    SseParser parser;
-    QList<SseParser::Event> events;
-    for (const QByteArray &piece : pieces)
-        events += parser.feed(piece);
-    events += parser.finish();
-    return events;
+    return Golden::sseEvents(pieces);
 }
 
 } // namespace
@@ -97,10 +94,9 @@ private Q_SLOTS:
     void splitAtEveryPosition()
     {
         const QList<Expected> expected = mixedEvents();
-        const QByteArray stream = concatenated(expected);
-        for (qsizetype cut = 0; cut <= stream.size(); ++cut) {
-            const QString error =
-                mismatch(feedPieces({stream.left(cut), stream.mid(cut)}), expected);
+        const auto splits = Golden::splitsAtEveryPosition(concatenated(expected));
+        for (qsizetype cut = 0; cut < splits.size(); ++cut) {
+            const QString error = mismatch(feedPieces(splits.at(cut)), expected);
             QVERIFY2(error.isEmpty(),
                      qPrintable(QStringLiteral("cut at %1: %2").arg(cut).arg(error)));
         }
@@ -127,11 +123,8 @@ private Q_SLOTS:
     void oneByteAtATime()
     {
         const QList<Expected> expected = mixedEvents();
-        const QByteArray stream = concatenated(expected);
-        QList<QByteArray> bytes;
-        for (char c : stream)
-            bytes << QByteArray(1, c);
-        const QString error = mismatch(feedPieces(bytes), expected);
+        const QString error =
+            mismatch(feedPieces(Golden::oneByteAtATime(concatenated(expected))), expected);
         QVERIFY2(error.isEmpty(), qPrintable(error));
     }
 
