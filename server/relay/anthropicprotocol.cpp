@@ -3,8 +3,8 @@
 #include <QJsonDocument>
 
 AnthropicProtocol::AnthropicProtocol(const QString &model, qint64 inputTokensEstimate)
-    : m_model(model)
-    , m_encoder(model, inputTokensEstimate)
+    : EncodingProtocol(model, inputTokensEstimate)
+    , m_model(model)
 {
 }
 
@@ -15,24 +15,9 @@ QByteArray AnthropicProtocol::errorBody(int status, const QString &message, cons
     return AnthropicOpenAI::anthropicErrorBody(status, message);
 }
 
-QByteArray AnthropicProtocol::streamError(const QString &message, const QByteArray &)
-{
-    return m_encoder.finish(message);
-}
-
 QByteArray AnthropicProtocol::convertResponse(const QByteArray &upstreamBody)
 {
     return QJsonDocument(AnthropicOpenAI::toAnthropicResponse(
                              QJsonDocument::fromJson(upstreamBody).object(), m_model))
         .toJson(QJsonDocument::Compact);
-}
-
-QByteArray AnthropicProtocol::convertChunk(const QJsonObject &chunk)
-{
-    return m_encoder.onChunk(chunk);
-}
-
-QByteArray AnthropicProtocol::finishStream()
-{
-    return m_encoder.finish();
 }

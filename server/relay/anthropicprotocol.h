@@ -1,11 +1,11 @@
 #pragma once
 
-#include "clientprotocol.h"
+#include "encodingprotocol.h"
 #include "protocol/anthropicopenai.h"
 
 /// Anthropic Messages clients served by an OpenAI-format upstream: answers and streams are
 /// converted with AnthropicOpenAI / AnthropicStreamEncoder, errors use Anthropic's shape.
-class AnthropicProtocol final : public ClientProtocol
+class AnthropicProtocol final : public EncodingProtocol<AnthropicStreamEncoder>
 {
 public:
     /// \a model is the client's model name (reported back); \a inputTokensEstimate feeds the
@@ -14,12 +14,8 @@ public:
 
     QByteArray errorBody(int status, const QString &message, const QString &type,
                          const QString &code, const QByteArray &requestId) const override;
-    QByteArray streamError(const QString &message, const QByteArray &requestId) override;
     QByteArray convertResponse(const QByteArray &upstreamBody) override;
-    QByteArray convertChunk(const QJsonObject &chunk) override;
-    QByteArray finishStream() override;
 
 private:
     QString m_model;
-    AnthropicStreamEncoder m_encoder;
 };

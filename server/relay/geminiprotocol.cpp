@@ -3,8 +3,8 @@
 #include <QJsonDocument>
 
 GeminiProtocol::GeminiProtocol(const QString &model)
-    : m_model(model)
-    , m_encoder(model)
+    : EncodingProtocol(model)
+    , m_model(model)
 {
 }
 
@@ -14,24 +14,9 @@ QByteArray GeminiProtocol::errorBody(int status, const QString &message, const Q
     return GeminiOpenAI::geminiErrorBody(status, message);
 }
 
-QByteArray GeminiProtocol::streamError(const QString &message, const QByteArray &)
-{
-    return m_encoder.finish(message);
-}
-
 QByteArray GeminiProtocol::convertResponse(const QByteArray &upstreamBody)
 {
     return QJsonDocument(GeminiOpenAI::toGeminiResponse(
                              QJsonDocument::fromJson(upstreamBody).object(), m_model))
         .toJson(QJsonDocument::Compact);
-}
-
-QByteArray GeminiProtocol::convertChunk(const QJsonObject &chunk)
-{
-    return m_encoder.onChunk(chunk);
-}
-
-QByteArray GeminiProtocol::finishStream()
-{
-    return m_encoder.finish();
 }

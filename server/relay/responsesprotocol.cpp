@@ -5,8 +5,8 @@
 #include <QJsonDocument>
 
 ResponsesProtocol::ResponsesProtocol(const QJsonObject &originalRequest)
-    : m_request(originalRequest)
-    , m_encoder(originalRequest)
+    : EncodingProtocol(originalRequest)
+    , m_request(originalRequest)
 {
 }
 
@@ -16,24 +16,9 @@ QByteArray ResponsesProtocol::errorBody(int, const QString &message, const QStri
     return OpenAIError::body(message, type, code, requestId);
 }
 
-QByteArray ResponsesProtocol::streamError(const QString &message, const QByteArray &)
-{
-    return m_encoder.finish(message);
-}
-
 QByteArray ResponsesProtocol::convertResponse(const QByteArray &upstreamBody)
 {
     return QJsonDocument(ResponsesOpenAI::toResponsesResponse(
                              QJsonDocument::fromJson(upstreamBody).object(), m_request))
         .toJson(QJsonDocument::Compact);
-}
-
-QByteArray ResponsesProtocol::convertChunk(const QJsonObject &chunk)
-{
-    return m_encoder.onChunk(chunk);
-}
-
-QByteArray ResponsesProtocol::finishStream()
-{
-    return m_encoder.finish();
 }
