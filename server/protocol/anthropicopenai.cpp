@@ -492,9 +492,7 @@ QJsonObject toAnthropicResponse(const QJsonObject &response, const QString &requ
     const QJsonObject message = choice.value(str("message")).toObject();
 
     QJsonArray content;
-    QString reasoning = message.value(str("reasoning_content")).toString();
-    if (reasoning.isEmpty())
-        reasoning = message.value(str("reasoning")).toString();
+    const QString reasoning = ConversionUtil::reasoningText(message);
     if (!reasoning.isEmpty())
         content.append(QJsonObject{{str("type"), str("thinking")},
                                    {str("thinking"), reasoning},
@@ -685,9 +683,7 @@ QByteArray AnthropicStreamEncoder::toolDelta(const QJsonObject &call)
 QByteArray AnthropicStreamEncoder::delta(const QJsonObject &d)
 {
     QByteArray out;
-    QString reasoning = d.value(str("reasoning_content")).toString();
-    if (reasoning.isEmpty())
-        reasoning = d.value(str("reasoning")).toString();
+    const QString reasoning = ConversionUtil::reasoningText(d);
     if (!reasoning.isEmpty()) {
         if (m_open != Block::Thinking)
             out += openBlock(Block::Thinking, {{str("type"), str("thinking")},

@@ -100,6 +100,13 @@ QJsonObject openAIImagePart(const QString &url)
                        {str("image_url"), QJsonObject{{str("url"), url}}}};
 }
 
+QString reasoningText(const QJsonObject &messageOrDelta)
+{
+    const QString reasoning = messageOrDelta.value(QStringLiteral("reasoning_content")).toString();
+    return reasoning.isEmpty() ? messageOrDelta.value(QStringLiteral("reasoning")).toString()
+                               : reasoning;
+}
+
 Usage usageFromOpenAI(const QJsonObject &openaiUsage)
 {
     Usage usage = Usage::fromOpenAI(openaiUsage);

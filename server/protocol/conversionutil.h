@@ -47,6 +47,10 @@ std::optional<DataUrl> parseDataUrl(const QString &url);
 QJsonObject openAITextPart(const QString &text);
 QJsonObject openAIImagePart(const QString &url);
 
+/// The reasoning text of an OpenAI message or stream delta: `reasoning_content` (DeepSeek and
+/// most providers), else `reasoning` (OpenRouter and some vLLM builds).
+QString reasoningText(const QJsonObject &messageOrDelta);
+
 /// Usage from an OpenAI `usage` object; cached prompt tokens from
 /// `prompt_tokens_details.cached_tokens`, else DeepSeek's `prompt_cache_hit_tokens`.
 Usage usageFromOpenAI(const QJsonObject &openaiUsage);

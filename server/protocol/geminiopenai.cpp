@@ -617,9 +617,7 @@ QJsonObject functionCallPart(const QString &id, const QString &name, const QStri
 QJsonArray textParts(const QJsonObject &message)
 {
     QJsonArray parts;
-    QString reasoning = message.value(str("reasoning_content")).toString();
-    if (reasoning.isEmpty())
-        reasoning = message.value(str("reasoning")).toString();
+    const QString reasoning = ConversionUtil::reasoningText(message);
     if (!reasoning.isEmpty())
         parts.append(QJsonObject{{str("text"), reasoning}, {str("thought"), true}});
     for (const char *key : {"content", "refusal"}) {

@@ -442,9 +442,7 @@ QJsonObject toResponsesResponse(const QJsonObject &completion, const QJsonObject
     const QJsonObject message = choice.value(str("message")).toObject();
 
     QJsonArray output;
-    QString reasoning = message.value(str("reasoning_content")).toString();
-    if (reasoning.isEmpty())
-        reasoning = message.value(str("reasoning")).toString();
+    const QString reasoning = ConversionUtil::reasoningText(message);
     if (!reasoning.isEmpty())
         output.append(reasoningItem(str("rs_") + suffix, reasoning));
     QStringList texts;
@@ -667,9 +665,7 @@ QByteArray ResponsesStreamEncoder::toolDelta(const QJsonObject &call)
 QByteArray ResponsesStreamEncoder::delta(const QJsonObject &d)
 {
     QByteArray out;
-    QString reasoning = d.value(str("reasoning_content")).toString();
-    if (reasoning.isEmpty())
-        reasoning = d.value(str("reasoning")).toString();
+    const QString reasoning = ConversionUtil::reasoningText(d);
     if (!reasoning.isEmpty()) {
         if (m_open != Item::Reasoning)
             out += openItem(Item::Reasoning,

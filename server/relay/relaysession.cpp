@@ -5,6 +5,7 @@
 #include "jsonscan.h"
 #include "openaierror.h"
 #include "openaiprotocol.h"
+#include "protocol/conversionutil.h"
 #include "protocol/thinksplitter.h"
 #include "providers/provideradaptor.h"
 #include "storage/logwriter.h"
@@ -131,7 +132,7 @@ bool RelaySession::inspectChunk(const QJsonObject &chunk)
         const QJsonObject choice = choiceValue.toObject();
         const QJsonObject delta = choice.value(QStringLiteral("delta")).toObject();
         m_deliveredTextChars += textLength(delta.value(QStringLiteral("content"))) +
-                                textLength(delta.value(QStringLiteral("reasoning_content"))) +
+                                ConversionUtil::reasoningText(delta).size() +
                                 textLength(choice.value(QStringLiteral("text")));
         const QJsonArray toolCalls = delta.value(QStringLiteral("tool_calls")).toArray();
         for (const QJsonValue &toolCall : toolCalls)
