@@ -48,7 +48,7 @@ public:
     {
         return QStringLiteral("https://api.anthropic.com/v1");
     }
-    UpstreamRequest buildRequest(const Channel &channel, const QByteArray &,
+    UpstreamRequest buildRequest(const Channel &channel, const QByteArray &, const QString &,
                                  const QByteArray &nativeBody, bool stream) const override
     {
         UpstreamRequest request;

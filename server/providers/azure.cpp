@@ -6,7 +6,6 @@
 
 #include "openaiformatadaptor.h"
 
-#include <QJsonDocument>
 #include <QUrl>
 
 namespace {
@@ -26,14 +25,14 @@ public:
         return protocol == "openai" || protocol == "responses";
     }
     UpstreamRequest buildRequest(const Channel &channel, const QByteArray &openaiPath,
-                                 const QByteArray &nativeBody, bool stream) const override
+                                 const QString &model, const QByteArray &nativeBody,
+                                 bool stream) const override
     {
         const int bar = channel.key.indexOf(QLatin1Char('|'));
         const QString key = bar < 0 ? channel.key : channel.key.left(bar);
         const QString version =
             bar < 0 ? QString::fromLatin1(kDefaultApiVersion) : channel.key.mid(bar + 1);
-        QString deployment =
-            QJsonDocument::fromJson(nativeBody).object().value(QStringLiteral("model")).toString();
+        QString deployment = model;
         if (channel.type == 3)
             deployment.remove(QLatin1Char('.'));
         UpstreamRequest request;

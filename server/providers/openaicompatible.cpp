@@ -24,7 +24,8 @@ public:
         return preset ? preset->baseUrl : QString();
     }
     UpstreamRequest buildRequest(const Channel &channel, const QByteArray &openaiPath,
-                                 const QByteArray &nativeBody, bool stream) const override
+                                 const QString &, const QByteArray &nativeBody,
+                                 bool stream) const override
     {
         UpstreamRequest request;
         request.url = baseUrl(channel) + openaiPath;

@@ -3,12 +3,14 @@
 #include "model/channel.h"
 #include "relay/relaycontext.h"
 #include "relay/sseparser.h"
+#include "relay/streamframer.h"
 #include "upstream/upstreamcall.h"
 
 #include <QJsonObject>
 #include <QList>
 
 #include <memory>
+#include <optional>
 
 /// Turns one upstream stream's events into OpenAI `chat.completion.chunk` objects.
 /// One instance per request; constant memory (no accumulated text).
@@ -45,10 +47,41 @@ public:
     virtual bool supports(RelayMode mode) const = 0;
     /// Base URL for channels of \a channelType that set none.
     virtual QString defaultBaseUrl(int channelType) const = 0;
-    /// The HTTP request carrying \a nativeBody; \a openaiPath is the OpenAI endpoint the relay
-    /// serves ("/chat/completions", "/embeddings", …).
+    /// The HTTP request carrying \a nativeBody for \a model (the upstream's name, mapped);
+    /// \a openaiPath is the OpenAI endpoint the relay serves ("/chat/completions", …) or the
+    /// native path of a forwarded request ("/responses"). \a model is empty for calls on
+    /// stored objects.
     virtual UpstreamRequest buildRequest(const Channel &channel, const QByteArray &openaiPath,
-                                         const QByteArray &nativeBody, bool stream) const = 0;
+                                         const QString &model, const QByteArray &nativeBody,
+                                         bool stream) const = 0;
+    /// Body of a request forwarded unchanged to an upstream of the client's own protocol:
+    /// by default the client's body with \a model set.
+    virtual QByteArray passthroughBody(QJsonObject clientBody, const QString &model) const;
+    /// Framing of the upstream's streamed answers (default: SSE).
+    virtual std::unique_ptr<StreamFramer> newStreamFramer() const
+    {
+        return std::make_unique<SseFramer>();
+    }
+
+    /// Credentials fetched before requests (OAuth access tokens, IAM bearers). When this
+    /// returns a request, the relay performs it, hands the answer to acceptCredential() and
+    /// only then calls buildRequest(). Adaptors cache what they accept (thread-safe) and return
+    /// nothing while it is fresh. Default: none needed.
+    virtual std::optional<UpstreamRequest> credentialRequest(const Channel &channel) const
+    {
+        Q_UNUSED(channel)
+        return std::nullopt;
+    }
+    /// Stores the credential in \a body (the answer to credentialRequest(), HTTP \a status);
+    /// returns an error message when it is unusable, empty on success.
+    virtual QString acceptCredential(const Channel &channel, int status,
+                                     const QByteArray &body) const
+    {
+        Q_UNUSED(channel)
+        Q_UNUSED(status)
+        Q_UNUSED(body)
+        return {};
+    }
     /// OpenAI request body (model already mapped) → native body; empty object + \a error when
     /// it cannot be expressed.
     virtual QJsonObject fromOpenAIRequest(const QJsonObject &openaiBody, QString *error) const = 0;

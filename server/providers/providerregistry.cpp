@@ -1,5 +1,7 @@
 #include "providerregistry.h"
 
+#include <QJsonDocument>
+
 const ProviderRegistry &ProviderRegistry::instance()
 {
     static const ProviderRegistry registry = [] {
@@ -27,4 +29,10 @@ QByteArray ProviderAdaptor::baseUrl(const Channel &channel) const
     while (base.endsWith(QLatin1Char('/')))
         base.chop(1);
     return base.toUtf8();
+}
+
+QByteArray ProviderAdaptor::passthroughBody(QJsonObject clientBody, const QString &model) const
+{
+    clientBody.insert(QStringLiteral("model"), model);
+    return QJsonDocument(clientBody).toJson(QJsonDocument::Compact);
 }

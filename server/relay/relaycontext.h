@@ -69,4 +69,7 @@ struct RelayContext
     StoredObjects *objects = nullptr;
     /// Calls on stored objects (GET/DELETE) are neither logged nor billed, as aiproxy's.
     bool skipLog = false;
+
+    /// This request's log row, finished now with \a status and \a errorText (usage unset).
+    LogRecord logRecord(int status, const QString &errorText) const;
 };

@@ -20,6 +20,7 @@
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QPointer>
 #include <QRandomGenerator>
 #include <QUrl>
 
@@ -328,7 +329,7 @@ void RelayController::handleStoredResponse(HttpRequest &request, HttpExchange *e
     context.rawForward = true;
     context.skipLog = true;
     UpstreamRequest upstream = adaptor->buildRequest(
-        *channel, "/responses/" + QUrl::toPercentEncoding(id), QByteArray(), false);
+        *channel, "/responses/" + QUrl::toPercentEncoding(id), QString(), QByteArray(), false);
     upstream.method = request.method;
     upstream.connectTimeoutMs = m_config.upstreamConnectTimeoutSec * 1000;
     upstream.proxy = channel->proxyUrl.toUtf8();
@@ -556,9 +557,7 @@ void RelayController::handleRelay(HttpRequest &request, HttpExchange *exchange, 
     QByteArray nativeBody;
     if (context.rawForward && inbound.toOpenAI) {
         // Same non-OpenAI protocol on both sides: the client's own body, model mapped.
-        QJsonObject passthrough = clientBody;
-        passthrough.insert(QStringLiteral("model"), upstreamModel);
-        nativeBody = QJsonDocument(passthrough).toJson(QJsonDocument::Compact);
+        nativeBody = adaptor->passthroughBody(clientBody, upstreamModel);
     } else if (!boundary.isEmpty()) {
         nativeBody = upstreamModel != requestedModel
                          ? form.withField("model", upstreamModel.toUtf8())
@@ -574,27 +573,74 @@ void RelayController::handleRelay(HttpRequest &request, HttpExchange *exchange, 
         }
         nativeBody = QJsonDocument(converted).toJson(QJsonDocument::Compact);
     }
-    const QByteArray path = context.rawForward && !inbound.nativePath.isEmpty()
-                                ? inbound.nativePath
-                                : QByteArray(upstreamPath);
-    UpstreamRequest upstream = adaptor->buildRequest(*channel, path, nativeBody, context.stream);
-    if (!boundary.isEmpty()) {
+    Outbound outbound;
+    outbound.path = context.rawForward && !inbound.nativePath.isEmpty() ? inbound.nativePath
+                                                                        : QByteArray(upstreamPath);
+    outbound.model = upstreamModel;
+    outbound.body = nativeBody;
+    if (!boundary.isEmpty())
+        outbound.contentType = request.header("content-type");
+    startUpstream(std::move(context), exchange, std::move(outbound), false);
+}
+
+void RelayController::startUpstream(RelayContext context, HttpExchange *exchange, Outbound outbound,
+                                    bool credentialFetched)
+{
+    const ProviderAdaptor *adaptor = context.adaptor;
+    const Channel &channel = context.channel;
+    if (!credentialFetched) {
+        if (std::optional<UpstreamRequest> credential = adaptor->credentialRequest(channel)) {
+            credential->connectTimeoutMs = m_config.upstreamConnectTimeoutSec * 1000;
+            credential->proxy = channel.proxyUrl.toUtf8();
+            credential->skipTlsVerify = channel.skipTlsVerify;
+            QPointer<HttpExchange> client(exchange);
+            m_curl->fetch(std::move(*credential), [this, client, context = std::move(context),
+                                                   outbound = std::move(outbound)](
+                                                      int status, const QByteArray &body,
+                                                      const QString &error) mutable {
+                if (!client)
+                    return; // The client left while the credential was fetched.
+                QString problem =
+                    status == 0 ? error
+                                : context.adaptor->acceptCredential(context.channel, status, body);
+                if (!problem.isEmpty()) {
+                    failBeforeUpstream(context, client, 502,
+                                       QStringLiteral("could not obtain the channel's "
+                                                      "credentials: %1")
+                                           .arg(problem));
+                    return;
+                }
+                startUpstream(std::move(context), client, std::move(outbound), true);
+            });
+            return;
+        }
+    }
+    UpstreamRequest upstream = adaptor->buildRequest(channel, outbound.path, outbound.model,
+                                                     outbound.body, context.stream);
+    if (!outbound.contentType.isEmpty()) {
         for (QByteArray &header : upstream.headers) {
             if (header.toLower().startsWith("content-type:"))
-                header = "Content-Type: " + request.header("content-type");
+                header = "Content-Type: " + outbound.contentType;
         }
     }
     upstream.connectTimeoutMs = m_config.upstreamConnectTimeoutSec * 1000;
-    upstream.proxy = channel->proxyUrl.toUtf8();
-    upstream.skipTlsVerify = channel->skipTlsVerify;
+    upstream.proxy = channel.proxyUrl.toUtf8();
+    upstream.skipTlsVerify = channel.skipTlsVerify;
 
     UpstreamCall *call = m_curl->start(std::move(upstream));
     if (!call) {
-        replyError(exchange, *context.protocol, 502,
-                   QStringLiteral("could not start the upstream request"),
-                   QStringLiteral("upstream_error"), QStringLiteral("upstream_unreachable"));
+        failBeforeUpstream(context, exchange, 502,
+                           QStringLiteral("could not start the upstream request"));
         return;
     }
     new RelaySession(std::move(context), exchange, call, m_logs, this);
     m_curl->dispatchNow();
+}
+
+void RelayController::failBeforeUpstream(const RelayContext &context, HttpExchange *exchange,
+                                         int status, const QString &message)
+{
+    replyError(exchange, *context.protocol, status, message, QStringLiteral("upstream_error"),
+               QStringLiteral("upstream_unreachable"));
+    m_logs->enqueue(context.logRecord(status, message));
 }

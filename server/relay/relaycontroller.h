@@ -86,6 +86,22 @@ private:
                      const char *upstreamPath, const Inbound &inbound);
     void handleOpenAIRelay(HttpRequest &request, HttpExchange *exchange, RelayMode mode,
                            const char *upstreamPath);
+    /// What goes upstream once the channel is chosen.
+    struct Outbound
+    {
+        QByteArray path;
+        QString model; ///< The upstream's model name.
+        QByteArray body;
+        QByteArray contentType; ///< Replaces the adaptor's Content-Type (multipart uploads).
+    };
+    /// Starts the upstream call and its RelaySession; first fetches the channel's credential
+    /// when its adaptor needs one (see ProviderAdaptor::credentialRequest).
+    void startUpstream(RelayContext context, HttpExchange *exchange, Outbound outbound,
+                       bool credentialFetched);
+    /// Answers in the client's protocol and logs a request that failed before any upstream
+    /// answer.
+    void failBeforeUpstream(const RelayContext &context, HttpExchange *exchange, int status,
+                            const QString &message);
     void replyError(HttpExchange *exchange, const ClientProtocol &protocol, int status,
                     const QString &message, const QString &type, const QString &code);
 

@@ -45,6 +45,9 @@ RelaySession::RelaySession(RelayContext context, HttpExchange *exchange, Upstrea
         m_decoder = m_context.adaptor->newStreamDecoder(m_context.model);
     if (m_context.stream && !m_decoder && m_context.rawForward && m_context.passthroughDecoder)
         m_decoder = m_context.passthroughDecoder();
+    m_framer = m_context.adaptor ? m_context.adaptor->newStreamFramer() : nullptr;
+    if (!m_framer)
+        m_framer = std::make_unique<SseFramer>();
     if (m_context.stream && m_context.thinkSplit)
         m_thinkSplit = std::make_unique<ThinkSplitChunks>();
     g_live.fetch_add(1);
@@ -83,8 +86,7 @@ void RelaySession::onHeaders(int status)
                                                 : contentType);
         return;
     }
-    if (status >= 200 && status < 300 && m_context.stream &&
-        contentType.contains("text/event-stream")) {
+    if (status >= 200 && status < 300 && m_context.stream && m_framer->accepts(contentType)) {
         m_streaming = true;
         if (m_exchange)
             m_exchange->beginStream(200, "text/event-stream; charset=utf-8",
@@ -104,7 +106,7 @@ void RelaySession::onData(const QByteArray &data)
         return;
     }
     if (m_streaming) {
-        forwardEvents(m_parser.feed(data));
+        forwardEvents(m_framer->feed(data));
         if (m_exchange && m_exchange->pendingBytes() > kPauseAbove)
             m_call->pause();
         return;
@@ -236,7 +238,7 @@ void RelaySession::onFinished(int curlCode, const QString &error)
         return;
     }
     if (m_streaming) {
-        forwardEvents(m_parser.finish());
+        forwardEvents(m_framer->finish());
         if (curlCode == 0)
             finishDecoder();
         QString errorText = m_streamError;
@@ -368,28 +370,10 @@ void RelaySession::complete(int status, const QString &errorText)
     if (m_done)
         return;
     m_done = true;
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    LogRecord record;
-    record.requestId = QString::fromLatin1(m_context.requestId);
-    record.requestAt = m_context.requestAtMs;
-    record.createdAt = now;
-    record.latencyMs = now - m_context.requestAtMs;
+    LogRecord record = m_context.logRecord(status, errorText);
     if (m_exchange && m_exchange->firstByteAtUs() > 0)
         record.ttfbMs = qMax<qint64>(0, m_exchange->firstByteAtUs() / 1000 - m_context.requestAtMs);
-    record.groupId = m_context.groupId;
-    record.tokenId = m_context.tokenId;
-    record.tokenName = m_context.tokenName;
-    record.channelId = m_context.channel.id;
-    record.model = m_context.model;
-    record.mode = int(m_context.mode);
-    record.endpoint = m_context.endpoint;
-    record.stream = m_context.stream;
-    record.code = status;
-    record.content = errorText;
-    record.ip = m_context.clientIp;
     record.upstreamId = m_upstreamId;
-    record.user = m_context.user;
-    record.metadata = m_context.metadata;
     if (m_usageFromUpstream) {
         record.usage = m_usage;
         record.usageSource = QStringLiteral("upstream");

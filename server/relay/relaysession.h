@@ -3,6 +3,7 @@
 #include "clientprotocol.h"
 #include "relaycontext.h"
 #include "sseparser.h"
+#include "streamframer.h"
 
 #include <QObject>
 #include <QPointer>
@@ -56,9 +57,9 @@ private:
     QPointer<HttpExchange> m_exchange;
     UpstreamCall *m_call;
     LogWriter *m_logs;
-    SseParser m_parser;
+    std::unique_ptr<StreamFramer> m_framer; ///< Cuts the upstream stream into events.
     int m_upstreamStatus = 0;
-    bool m_streaming = false;    ///< Response is being forwarded as SSE.
+    bool m_streaming = false;    ///< Response is a stream (forwarded event by event).
     bool m_binaryStream = false; ///< A binary answer (speech) forwarded as it arrives.
     bool m_done = false;
     QByteArray m_body; ///< Non-streamed response or error body (bounded).

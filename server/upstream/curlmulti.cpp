@@ -2,6 +2,8 @@
 
 #include <QSocketNotifier>
 
+#include <memory>
+
 #include <curl/curl.h>
 
 namespace {
@@ -88,6 +90,35 @@ UpstreamCall *CurlMulti::start(UpstreamRequest request, QObject *owner)
     call->m_attached = true;
     ++m_running;
     return call;
+}
+
+void CurlMulti::fetch(UpstreamRequest request, FetchDone done, qsizetype maxBody)
+{
+    UpstreamCall *call = start(std::move(request), this);
+    if (!call) {
+        done(0, QByteArray(), QStringLiteral("could not start the request"));
+        return;
+    }
+    // abort() suppresses finished(), so an oversized body reports here.
+    auto body = std::make_shared<QByteArray>();
+    auto report = std::make_shared<FetchDone>(std::move(done));
+    connect(call, &UpstreamCall::dataReceived, call,
+            [call, body, report, maxBody](const QByteArray &data) {
+                if (body->size() + data.size() <= maxBody) {
+                    body->append(data);
+                    return;
+                }
+                call->abort();
+                call->deleteLater();
+                (*report)(0, QByteArray(),
+                          QStringLiteral("the response is larger than %1 bytes").arg(maxBody));
+            });
+    connect(call, &UpstreamCall::finished, call,
+            [call, body, report](int curlCode, const QString &error) {
+                call->deleteLater();
+                (*report)(curlCode == 0 ? call->status() : 0, *body, error);
+            });
+    dispatchNow();
 }
 
 void CurlMulti::remove(UpstreamCall *call)

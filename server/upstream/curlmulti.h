@@ -6,6 +6,8 @@
 #include <QObject>
 #include <QTimer>
 
+#include <functional>
+
 typedef void CURLM;
 
 /// libcurl's multi interface on the Qt event loop of one thread (socket notifiers + a timer).
@@ -24,6 +26,12 @@ public:
     /// Starts \a request. The caller owns the returned call (delete it with deleteLater()).
     /// Returns nullptr if the transfer could not be set up.
     UpstreamCall *start(UpstreamRequest request, QObject *owner = nullptr);
+
+    /// Runs \a request to the end and reports its status and body (at most \a maxBody bytes;
+    /// longer bodies fail) once, on this thread: \a status 0 and \a error set on a transport
+    /// failure. For small side requests (credentials, channel probes), never for relayed answers.
+    using FetchDone = std::function<void(int status, const QByteArray &body, const QString &error)>;
+    void fetch(UpstreamRequest request, FetchDone done, qsizetype maxBody = 1024 * 1024);
 
     int runningTransfers() const { return m_running; }
 

@@ -57,8 +57,8 @@ private Q_SLOTS:
         Channel channel;
         channel.type = 14;
         channel.key = QStringLiteral("sk-ant");
-        const UpstreamRequest request =
-            anthropic->buildRequest(channel, "/chat/completions", "{}", true);
+        const UpstreamRequest request = anthropic->buildRequest(
+            channel, "/chat/completions", QStringLiteral("claude"), "{}", true);
         QCOMPARE(request.url, QByteArray("https://api.anthropic.com/v1/messages"));
         QVERIFY(request.headers.contains("x-api-key: sk-ant"));
 
