@@ -5,6 +5,9 @@
 std::shared_ptr<const ProviderAdaptor> makeOpenAICompatibleAdaptor();
 std::shared_ptr<const ProviderAdaptor> makeAnthropicAdaptor();
 std::shared_ptr<const ProviderAdaptor> makeAzureAdaptor();
+std::shared_ptr<const ProviderAdaptor>
+makeVertexAIAdaptor(std::shared_ptr<const ProviderAdaptor> anthropic,
+                    std::shared_ptr<const ProviderAdaptor> gemini);
 
 void registerBuiltinProviders(ProviderRegistry &registry)
 {
@@ -12,8 +15,10 @@ void registerBuiltinProviders(ProviderRegistry &registry)
     const auto openai = makeOpenAICompatibleAdaptor();
     for (const ProviderPresets::Preset &preset : ProviderPresets::instance().all())
         registry.add(preset.type, openai);
-    registry.add(14, makeAnthropicAdaptor()); // Anthropic.
+    const auto anthropic = makeAnthropicAdaptor();
+    registry.add(14, anthropic); // Anthropic.
     const auto azure = makeAzureAdaptor();
     registry.add(3, azure); // Azure (deprecated type: dots removed from deployment names).
     registry.add(4, azure); // Azure.
+    registry.add(42, makeVertexAIAdaptor(anthropic, nullptr)); // Vertex AI.
 }

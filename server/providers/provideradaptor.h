@@ -45,6 +45,13 @@ public:
         return protocol == nativeProtocol();
     }
     virtual bool supports(RelayMode mode) const = 0;
+    /// The adaptor that serves \a model (the upstream's name) on channels of this type; for
+    /// providers whose protocol depends on the model (Vertex AI publishers). Default: this one.
+    virtual const ProviderAdaptor *forModel(const QString &model) const
+    {
+        Q_UNUSED(model)
+        return this;
+    }
     /// Base URL for channels of \a channelType that set none.
     virtual QString defaultBaseUrl(int channelType) const = 0;
     /// The HTTP request carrying \a nativeBody for \a model (the upstream's name, mapped);
@@ -66,10 +73,13 @@ public:
     /// Credentials fetched before requests (OAuth access tokens, IAM bearers). When this
     /// returns a request, the relay performs it, hands the answer to acceptCredential() and
     /// only then calls buildRequest(). Adaptors cache what they accept (thread-safe) and return
-    /// nothing while it is fresh. Default: none needed.
-    virtual std::optional<UpstreamRequest> credentialRequest(const Channel &channel) const
+    /// nothing while it is fresh. Sets \a error (and returns nothing) when the channel's
+    /// credentials are unusable. Default: none needed.
+    virtual std::optional<UpstreamRequest> credentialRequest(const Channel &channel,
+                                                             QString *error) const
     {
         Q_UNUSED(channel)
+        Q_UNUSED(error)
         return std::nullopt;
     }
     /// Stores the credential in \a body (the answer to credentialRequest(), HTTP \a status);

@@ -538,7 +538,8 @@ void RelayController::handleRelay(HttpRequest &request, HttpExchange *exchange, 
     if (!inbound.makeProtocol)
         context.protocol = std::make_shared<OpenAIProtocol>(context.clientWantsUsage);
 
-    const ProviderAdaptor *adaptor = ProviderRegistry::instance().forType(channel->type);
+    const ProviderAdaptor *adaptor =
+        ProviderRegistry::instance().forType(channel->type)->forModel(upstreamModel);
     context.adaptor = adaptor;
     context.rawForward = adaptor->speaks(inbound.nativeProtocol, channel->type);
     if (context.rawForward)
@@ -589,7 +590,16 @@ void RelayController::startUpstream(RelayContext context, HttpExchange *exchange
     const ProviderAdaptor *adaptor = context.adaptor;
     const Channel &channel = context.channel;
     if (!credentialFetched) {
-        if (std::optional<UpstreamRequest> credential = adaptor->credentialRequest(channel)) {
+        QString credentialError;
+        std::optional<UpstreamRequest> credential =
+            adaptor->credentialRequest(channel, &credentialError);
+        if (!credentialError.isEmpty()) {
+            failBeforeUpstream(
+                context, exchange, 502,
+                QStringLiteral("the channel's credentials are unusable: %1").arg(credentialError));
+            return;
+        }
+        if (credential) {
             credential->connectTimeoutMs = m_config.upstreamConnectTimeoutSec * 1000;
             credential->proxy = channel.proxyUrl.toUtf8();
             credential->skipTlsVerify = channel.skipTlsVerify;

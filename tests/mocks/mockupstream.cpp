@@ -2,6 +2,7 @@
 #include "mockanthropic_p.h"
 #include "mockmodes_p.h"
 #include "mockresponses_p.h"
+#include "mockvertex_p.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -257,6 +258,7 @@ QJsonObject MockUpstream::Request::json() const
 
 MockUpstream::MockUpstream(QObject *parent)
     : QObject(parent)
+    , m_vertex(std::make_unique<MockWire::VertexAuth>())
 {
     m_thread.setObjectName(QStringLiteral("mock-upstream"));
 }
@@ -364,6 +366,19 @@ void MockUpstream::setRequiredApiKey(const QByteArray &key)
 {
     QMutexLocker lock(&m_mutex);
     m_requiredApiKey = key;
+}
+
+void MockUpstream::setVertexCredentials(const QByteArray &publicKeyPem, const QByteArray &apiKey)
+{
+    QMutexLocker lock(&m_mutex);
+    m_vertex->publicKeyPem = publicKeyPem;
+    m_vertex->apiKey = apiKey;
+}
+
+int MockUpstream::vertexTokenRequests() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_vertex->tokenRequests;
 }
 
 QList<MockUpstream::Request> MockUpstream::requests() const
@@ -628,6 +643,10 @@ void MockUpstream::respond(const std::shared_ptr<Exchange> &exchange)
         requiredKey = m_requiredApiKey;
     }
     QByteArray path = request.path.split('?').first();
+    if (MockWire::isVertexPath(path)) {
+        respondVertex(exchange, path);
+        return;
+    }
     // Azure OpenAI: /openai/deployments/<deployment>/<operation>?api-version=…, key in api-key.
     const bool azure = path.startsWith("/openai/deployments/");
     if (azure) {
@@ -843,6 +862,18 @@ void MockUpstream::respondAnthropic(const std::shared_ptr<Exchange> &exchange,
     MockWire::Reply reply =
         MockWire::anthropicReply(exchange->request, path, exchange->scenario, requiredKey);
     exchange->anthropic = true;
+    sendReply(exchange, reply);
+}
+
+void MockUpstream::respondVertex(const std::shared_ptr<Exchange> &exchange, const QByteArray &path)
+{
+    // The scenario comes from the model in the URL (Vertex bodies carry none).
+    const QByteArray scenario = exchange->request.header("x-mock-scenario");
+    MockWire::Reply reply;
+    {
+        QMutexLocker lock(&m_mutex);
+        reply = MockWire::vertexReply(exchange->request, path, scenario, m_vertex.get());
+    }
     sendReply(exchange, reply);
 }
 

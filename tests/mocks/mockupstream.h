@@ -19,7 +19,8 @@ class QTcpSocket;
 
 namespace MockWire {
 struct Reply;
-}
+struct VertexAuth;
+} // namespace MockWire
 
 /// A mock of the OpenAI API on a raw QTcpServer, speaking OpenAI's wire format: pretty-printed
 /// JSON bodies with OpenAI's key order, SSE streams as `data: {chunk}\n\n` events in HTTP/1.1
@@ -253,6 +254,12 @@ public:
     /// requests: without `x-api-key: <key>`, Anthropic's 401).
     void setRequiredApiKey(const QByteArray &key);
 
+    /// Vertex AI (mockvertex_p.h): the public key that verifies service-account JWT assertions
+    /// at /token, and an API key accepted as `x-goog-api-key`.
+    void setVertexCredentials(const QByteArray &publicKeyPem, const QByteArray &apiKey);
+    /// Token grants requested at /token so far.
+    int vertexTokenRequests() const;
+
     QList<Request> requests() const;
     int requestCount() const;
     /// The request with \a id (1-based); a default Request if there is none.
@@ -308,6 +315,7 @@ private:
     void respondAnthropic(const std::shared_ptr<Exchange> &exchange, const QByteArray &path,
                           const QByteArray &requiredKey);
     void respondModes(const std::shared_ptr<Exchange> &exchange, const QByteArray &path);
+    void respondVertex(const std::shared_ptr<Exchange> &exchange, const QByteArray &path);
     void sendReply(const std::shared_ptr<Exchange> &exchange, MockWire::Reply &reply);
     void respondEmbeddings(const std::shared_ptr<Exchange> &exchange, const QJsonObject &body);
     void respondError(const std::shared_ptr<Exchange> &exchange, int status,
@@ -338,6 +346,7 @@ private:
 
     mutable QMutex m_mutex; ///< Guards everything below.
     QByteArray m_requiredApiKey;
+    std::unique_ptr<MockWire::VertexAuth> m_vertex;
     QHash<int, Record> m_records;
     QList<int> m_order;
     int m_nextId = 1;

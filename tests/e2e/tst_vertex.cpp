@@ -1,0 +1,321 @@
+// Vertex AI channels (type 42): service-account keys get an OAuth token from the token
+// endpoint (signed JWT grant, cached), API keys go as x-goog-api-key; Claude models are served
+// by the Anthropic publisher (rawPredict / streamRawPredict) for OpenAI and Anthropic clients.
+
+#include "gateway/gatewaycore.h"
+#include "logrows.h"
+#include "mockupstream.h"
+#include "rawhttpclient.h"
+#include "relayseed.h"
+#include "storage/database.h"
+#include "testgateway.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSqlRecord>
+#include <QtTest>
+
+#include <openssl/bio.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/rsa.h>
+
+#include <memory>
+
+namespace {
+
+const QString kGroup = QStringLiteral("vertex-group");
+const QString kKey = QStringLiteral("vertexkey0123456789vertexkey0123456789vertexkey012");
+const QString kModel = QStringLiteral("claude-sonnet-4-5@20250929");
+const QByteArray kApiKey = "AIzaSy-mock-vertex-api-key";
+
+struct KeyPair
+{
+    QByteArray privatePem;
+    QByteArray publicPem;
+};
+
+QByteArray readBio(BIO *bio)
+{
+    char *data = nullptr;
+    const long size = BIO_get_mem_data(bio, &data);
+    return QByteArray(data, qsizetype(size));
+}
+
+KeyPair generateKeyPair()
+{
+    std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(EVP_RSA_gen(2048), &EVP_PKEY_free);
+    std::unique_ptr<BIO, decltype(&BIO_free)> priv(BIO_new(BIO_s_mem()), &BIO_free);
+    std::unique_ptr<BIO, decltype(&BIO_free)> pub(BIO_new(BIO_s_mem()), &BIO_free);
+    PEM_write_bio_PrivateKey(priv.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr);
+    PEM_write_bio_PUBKEY(pub.get(), key.get());
+    return {readBio(priv.get()), readBio(pub.get())};
+}
+
+QString serviceAccount(const QByteArray &privatePem, const QString &tokenUri)
+{
+    return QString::fromUtf8(
+        QJsonDocument(QJsonObject{{"type", "service_account"},
+                                  {"project_id", "proj-mock"},
+                                  {"private_key_id", "0123456789abcdef"},
+                                  {"private_key", QString::fromUtf8(privatePem)},
+                                  {"client_email", "relay@proj-mock.iam.gserviceaccount.com"},
+                                  {"client_id", "1234567890"},
+                                  {"token_uri", tokenUri}})
+            .toJson(QJsonDocument::Compact));
+}
+
+RawHttpClient::Headers headers(bool anthropic)
+{
+    RawHttpClient::Headers all;
+    if (anthropic) {
+        all.append(qMakePair(QByteArray("x-api-key"), "sk-" + kKey.toLatin1()));
+        all.append(qMakePair(QByteArray("anthropic-version"), QByteArray("2023-06-01")));
+    } else {
+        all.append(qMakePair(QByteArray("Authorization"), "Bearer sk-" + kKey.toLatin1()));
+    }
+    return all;
+}
+
+} // namespace
+
+class TstVertex : public QObject
+{
+    Q_OBJECT
+
+private:
+    MockUpstream m_mock;
+    TestGateway m_gateway;
+    KeyPair m_keys;
+    QString m_privateKeyLine; ///< A line of the private key, which must never be logged.
+
+    RawHttpClient::Response post(const QByteArray &path, const QJsonObject &body, bool anthropic)
+    {
+        return RawHttpClient::postJson(m_gateway.port(), path, body, headers(anthropic));
+    }
+    /// The mock's address without the /v1 of its OpenAI base URL.
+    QString mockRoot() const { return m_mock.baseUrl().chopped(3); }
+    static QJsonObject chat(const QString &model, bool stream);
+    static QJsonObject message(const QString &model, bool stream);
+    void addChannel(qint64 id, const QString &key, const QString &model);
+    void checkFailureLogged(const QByteArray &requestId, const QString &needle);
+
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase() { m_gateway.stop(); }
+    void serviceAccountOpenAIClient();
+    void serviceAccountOpenAIClientStreaming();
+    void anthropicClientStreamPassthrough();
+    void tokenIsCached();
+    void apiKeyWithProject();
+    void apiKeyExpressMode();
+    void unusableServiceAccount();
+    void tokenGrantRefused();
+};
+
+QJsonObject TstVertex::chat(const QString &model, bool stream)
+{
+    return {{"model", model},
+            {"stream", stream},
+            {"messages", QJsonArray{QJsonObject{{"role", "system"}, {"content", "Be brief."}},
+                                    QJsonObject{{"role", "user"}, {"content", "Hello"}}}}};
+}
+
+QJsonObject TstVertex::message(const QString &model, bool stream)
+{
+    return {{"model", model},
+            {"max_tokens", 256},
+            {"stream", stream},
+            {"messages", QJsonArray{QJsonObject{{"role", "user"}, {"content", "Hello"}}}}};
+}
+
+void TstVertex::addChannel(qint64 id, const QString &key, const QString &model)
+{
+    QString error;
+    QSqlDatabase db = m_gateway.core()->mainDatabase()->connection();
+    RelaySeed::ChannelRow channel;
+    channel.id = id;
+    channel.type = 42;
+    channel.name = QStringLiteral("vertex-%1").arg(id);
+    channel.key = key;
+    channel.baseUrl = mockRoot();
+    channel.models = {model};
+    QVERIFY2(RelaySeed::insertChannel(db, channel, &error) &&
+                 RelaySeed::insertModelConfig(db, model, QStringLiteral("anthropic"), &error),
+             qPrintable(error));
+}
+
+void TstVertex::initTestCase()
+{
+    QVERIFY(m_mock.start());
+    m_keys = generateKeyPair();
+    QVERIFY(m_keys.privatePem.startsWith("-----BEGIN PRIVATE KEY-----"));
+    m_privateKeyLine = QString::fromLatin1(m_keys.privatePem.split('\n').value(3));
+    m_mock.setVertexCredentials(m_keys.publicPem, kApiKey);
+    QString error;
+    QVERIFY2(m_gateway.start(&error), qPrintable(error));
+    QSqlDatabase db = m_gateway.core()->mainDatabase()->connection();
+    QVERIFY2(RelaySeed::insertGroup(db, kGroup, &error) &&
+                 RelaySeed::insertToken(db, {1, kKey, QStringLiteral("t"), kGroup, {}, 1}, &error),
+             qPrintable(error));
+    const QString tokenUri = mockRoot() + QStringLiteral("/token");
+    addChannel(1, QStringLiteral("us-east5|") + serviceAccount(m_keys.privatePem, tokenUri),
+               kModel);
+    addChannel(2, QStringLiteral("europe-west1|proj-key|") + QString::fromLatin1(kApiKey),
+               QStringLiteral("claude-haiku-4-5@20251001"));
+    addChannel(3, QStringLiteral("global|") + QString::fromLatin1(kApiKey),
+               QStringLiteral("claude-opus-4-1@20250805"));
+    addChannel(4, QStringLiteral("us-east5|{\"client_email\":\"x@y\",\"project_id\":\"p\"}"),
+               QStringLiteral("claude-broken"));
+    const KeyPair other = generateKeyPair();
+    addChannel(5, QStringLiteral("us-east5|") + serviceAccount(other.privatePem, tokenUri),
+               QStringLiteral("claude-wrong-key"));
+    m_gateway.core()->reloadSnapshot();
+}
+
+void TstVertex::serviceAccountOpenAIClient()
+{
+    const auto response = post("/v1/chat/completions", chat(kModel, false), false);
+    QCOMPARE(response.status, 200);
+    const QJsonObject json = response.json();
+    QCOMPARE(json.value("model").toString(), kModel);
+    QCOMPARE(json.value("choices")
+                 .toArray()
+                 .first()
+                 .toObject()
+                 .value("message")
+                 .toObject()
+                 .value("content")
+                 .toString(),
+             MockUpstream::replyText());
+    const MockUpstream::Request sent = m_mock.lastRequest();
+    QCOMPARE(sent.path, "/v1/projects/proj-mock/locations/us-east5/publishers/anthropic/models/" +
+                            QUrl::toPercentEncoding(kModel) + ":rawPredict");
+    QVERIFY(sent.header("authorization").startsWith("Bearer ya29.mock-"));
+    QVERIFY(sent.header("x-goog-api-key").isEmpty());
+    const QJsonObject body = sent.json();
+    QCOMPARE(body.value("anthropic_version").toString(), QStringLiteral("vertex-2023-10-16"));
+    QVERIFY(!body.contains("model"));
+    QCOMPARE(body.value("system").toString(), QStringLiteral("Be brief."));
+    const QSqlRecord row = LogRows::waitFor(m_gateway.core(), response.header("x-request-id"));
+    QCOMPARE(row.value("code").toInt(), 200);
+    QCOMPARE(row.value("channel_id").toInt(), 1);
+    QCOMPARE(row.value("usage_source").toString(), QStringLiteral("upstream"));
+    QCOMPARE(row.value("output_tokens").toInt(), MockUpstream::kAnthropicOutputTokens);
+    QCOMPARE(row.value("cached_tokens").toInt(), MockUpstream::kAnthropicCacheReadTokens);
+}
+
+void TstVertex::serviceAccountOpenAIClientStreaming()
+{
+    const auto response = post("/v1/chat/completions", chat(kModel, true), false);
+    QCOMPARE(response.status, 200);
+    QString text;
+    bool done = false;
+    for (const QByteArray &event : response.events()) {
+        const QByteArray data = event.trimmed().mid(6);
+        if (data == "[DONE]") {
+            done = true;
+            continue;
+        }
+        const QJsonArray choices =
+            QJsonDocument::fromJson(data).object().value("choices").toArray();
+        if (!choices.isEmpty())
+            text +=
+                choices.first().toObject().value("delta").toObject().value("content").toString();
+    }
+    QVERIFY(done);
+    QCOMPARE(text, MockUpstream::replyText());
+    const MockUpstream::Request sent = m_mock.lastRequest();
+    QVERIFY(sent.path.endsWith(":streamRawPredict?alt=sse"));
+    QVERIFY(sent.json().value("stream").toBool());
+    const QSqlRecord row = LogRows::waitFor(m_gateway.core(), response.header("x-request-id"));
+    QCOMPARE(row.value("output_tokens").toInt(), MockUpstream::kAnthropicOutputTokens);
+}
+
+void TstVertex::anthropicClientStreamPassthrough()
+{
+    const auto response = post("/v1/messages", message(kModel, true), true);
+    QCOMPARE(response.status, 200);
+    const MockUpstream::Request sent = m_mock.lastRequest();
+    QVERIFY(sent.path.endsWith(":streamRawPredict?alt=sse"));
+    QVERIFY(!sent.json().contains("model"));
+    QCOMPARE(sent.json().value("anthropic_version").toString(),
+             QStringLiteral("vertex-2023-10-16"));
+    // The Anthropic client gets the publisher's event stream byte for byte.
+    QCOMPARE(response.body, m_mock.responseBody(sent.id));
+    QVERIFY(response.body.startsWith("event: message_start\n"));
+    const QSqlRecord row = LogRows::waitFor(m_gateway.core(), response.header("x-request-id"));
+    QCOMPARE(row.value("mode").toInt(), 12);
+    QCOMPARE(row.value("output_tokens").toInt(), MockUpstream::kAnthropicOutputTokens);
+}
+
+void TstVertex::tokenIsCached()
+{
+    const int before = m_mock.vertexTokenRequests();
+    QVERIFY(before >= 1);
+    for (int i = 0; i < 3; ++i)
+        QCOMPARE(post("/v1/chat/completions", chat(kModel, false), false).status, 200);
+    QCOMPARE(m_mock.vertexTokenRequests(), before);
+}
+
+void TstVertex::apiKeyWithProject()
+{
+    const int grants = m_mock.vertexTokenRequests();
+    const QString model = QStringLiteral("claude-haiku-4-5@20251001");
+    const auto response = post("/v1/messages", message(model, false), true);
+    QCOMPARE(response.status, 200);
+    QCOMPARE(response.body, m_mock.responseBody(m_mock.lastRequest().id));
+    const MockUpstream::Request sent = m_mock.lastRequest();
+    QCOMPARE(sent.path,
+             "/v1/projects/proj-key/locations/europe-west1/publishers/anthropic/models/" +
+                 QUrl::toPercentEncoding(model) + ":rawPredict");
+    QCOMPARE(sent.header("x-goog-api-key"), kApiKey);
+    QVERIFY(sent.header("authorization").isEmpty());
+    QCOMPARE(m_mock.vertexTokenRequests(), grants);
+}
+
+void TstVertex::apiKeyExpressMode()
+{
+    const QString model = QStringLiteral("claude-opus-4-1@20250805");
+    QCOMPARE(post("/v1/chat/completions", chat(model, false), false).status, 200);
+    QCOMPARE(m_mock.lastRequest().path,
+             "/v1/publishers/anthropic/models/" + QUrl::toPercentEncoding(model) + ":rawPredict");
+}
+
+void TstVertex::checkFailureLogged(const QByteArray &requestId, const QString &needle)
+{
+    const QSqlRecord row = LogRows::waitFor(m_gateway.core(), requestId);
+    QCOMPARE(row.value("code").toInt(), 502);
+    const QString content = row.value("content").toString();
+    QVERIFY2(content.contains(needle), qPrintable(content));
+    QVERIFY(!content.contains(m_privateKeyLine));
+}
+
+void TstVertex::unusableServiceAccount()
+{
+    const int requests = m_mock.requestCount();
+    const auto response =
+        post("/v1/messages", message(QStringLiteral("claude-broken"), false), true);
+    QCOMPARE(response.status, 502);
+    const QJsonObject json = response.json();
+    QCOMPARE(json.value("type").toString(), QStringLiteral("error"));
+    QVERIFY(json.value("error").toObject().value("message").toString().contains("private_key"));
+    QCOMPARE(m_mock.requestCount(), requests); // Nothing was sent anywhere.
+    checkFailureLogged(response.header("x-request-id"), QStringLiteral("private_key"));
+}
+
+void TstVertex::tokenGrantRefused()
+{
+    const auto response =
+        post("/v1/chat/completions", chat(QStringLiteral("claude-wrong-key"), false), false);
+    QCOMPARE(response.status, 502);
+    const QString message = response.json().value("error").toObject().value("message").toString();
+    QVERIFY2(message.contains(QLatin1String("Invalid JWT Signature")), qPrintable(message));
+    QVERIFY(!response.body.contains(m_privateKeyLine.toLatin1()));
+    checkFailureLogged(response.header("x-request-id"), QStringLiteral("Invalid JWT Signature"));
+    // Nothing reached the publisher.
+    QVERIFY(m_mock.lastRequest().path == "/token");
+}
+
+QTEST_GUILESS_MAIN(TstVertex)
+#include "tst_vertex.moc"
