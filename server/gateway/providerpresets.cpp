@@ -17,6 +17,7 @@ ProviderPresets::ProviderPresets()
         Preset preset{object.value(QStringLiteral("type")).toInt(),
                       object.value(QStringLiteral("name")).toString(),
                       object.value(QStringLiteral("base_url")).toString()};
+        preset.pathPrefix = object.value(QStringLiteral("path_prefix")).toString().toUtf8();
         preset.responsesApi = object.value(QStringLiteral("responses")).toBool();
         m_presets.insert(preset.type, preset);
     }

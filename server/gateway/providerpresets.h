@@ -13,6 +13,7 @@ public:
         int type = 0;
         QString name;
         QString baseUrl;
+        QByteArray pathPrefix;     ///< Between the base URL and the OpenAI path ("/llm/v1").
         bool responsesApi = false; ///< Serves POST /responses natively.
     };
 

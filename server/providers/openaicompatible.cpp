@@ -27,8 +27,9 @@ public:
                                  const QString &, const QByteArray &nativeBody,
                                  bool stream) const override
     {
+        const ProviderPresets::Preset *preset = ProviderPresets::instance().find(channel.type);
         UpstreamRequest request;
-        request.url = baseUrl(channel) + openaiPath;
+        request.url = baseUrl(channel) + (preset ? preset->pathPrefix : QByteArray()) + openaiPath;
         request.body = nativeBody;
         request.headers = jsonHeaders(stream);
         request.headers.append("Authorization: Bearer " + channel.key.toUtf8());

@@ -33,6 +33,37 @@ private Q_SLOTS:
         QCOMPARE(registry.forType(1), registry.forType(36));
     }
 
+    void presetPathPrefixes()
+    {
+        // aiproxy's base URL for these types is the host; the OpenAI paths sit under a prefix.
+        const ProviderRegistry &registry = ProviderRegistry::instance();
+        const QList<QPair<int, QByteArray>> expected = {
+            {52, "https://open.bigmodel.cn/api/coding/paas/v4/chat/completions"},
+            {54, "https://api.tbox.cn/api/llm/v1/chat/completions"},
+            {19, "https://ai.360.cn/v1/chat/completions"},
+            {51, "https://wanqing.streamlakeapi.com/api/gateway/v1/endpoints/chat/completions"},
+        };
+        for (const auto &[type, url] : expected) {
+            Channel channel;
+            channel.type = type;
+            channel.key = QStringLiteral("k");
+            const UpstreamRequest request = registry.forType(type)->buildRequest(
+                channel, "/chat/completions", QStringLiteral("m"), "{}", false);
+            QCOMPARE(request.url, url);
+            QVERIFY(request.headers.contains("Authorization: Bearer k"));
+        }
+        // A channel's own base URL keeps the type's prefix.
+        Channel custom;
+        custom.type = 52;
+        custom.baseUrl = QStringLiteral("http://127.0.0.1:9/");
+        QCOMPARE(registry.forType(52)
+                     ->buildRequest(custom, "/embeddings", QStringLiteral("m"), "{}", false)
+                     .url,
+                 QByteArray("http://127.0.0.1:9/api/coding/paas/v4/embeddings"));
+        QVERIFY(registry.forType(50)); // Sangfor AICP: no default base URL, OpenAI format.
+        QVERIFY(registry.forType(50)->defaultBaseUrl(50).isEmpty());
+    }
+
     void responsesApiOnlyWhereTheProviderHasIt()
     {
         const ProviderRegistry &registry = ProviderRegistry::instance();
