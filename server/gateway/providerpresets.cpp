@@ -18,6 +18,7 @@ ProviderPresets::ProviderPresets()
                       object.value(QStringLiteral("name")).toString(),
                       object.value(QStringLiteral("base_url")).toString()};
         preset.pathPrefix = object.value(QStringLiteral("path_prefix")).toString().toUtf8();
+        preset.anthropicPath = object.value(QStringLiteral("anthropic_path")).toString().toUtf8();
         preset.responsesApi = object.value(QStringLiteral("responses")).toBool();
         m_presets.insert(preset.type, preset);
     }

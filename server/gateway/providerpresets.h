@@ -13,7 +13,10 @@ public:
         int type = 0;
         QString name;
         QString baseUrl;
-        QByteArray pathPrefix;     ///< Between the base URL and the OpenAI path ("/llm/v1").
+        QByteArray pathPrefix; ///< Between the base URL and the OpenAI path ("/llm/v1").
+        /// Where the provider also serves Anthropic's Messages API, relative to the base URL's
+        /// origin ("/anthropic/v1" → https://host/anthropic/v1/messages); empty: it does not.
+        QByteArray anthropicPath;
         bool responsesApi = false; ///< Serves POST /responses natively.
     };
 

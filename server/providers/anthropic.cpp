@@ -2,38 +2,10 @@
 // anthropic-version. OpenAI-format requests are converted (protocol/openaianthropic); Anthropic
 // clients get the upstream's bytes unchanged (the relay forwards them and decodes for usage).
 
-#include "protocol/openaianthropic.h"
-#include "provideradaptor.h"
-
-#include <QJsonDocument>
+#include "anthropiceventdecoder.h"
+#include "anthropicwire.h"
 
 namespace {
-
-constexpr char kAnthropicVersion[] = "2023-06-01";
-
-class AnthropicDecoder final : public StreamDecoder
-{
-public:
-    explicit AnthropicDecoder(const QString &clientModel)
-        : m_decoder(clientModel)
-    {
-    }
-    QList<QJsonObject> onEvent(const SseParser::Event &event) override
-    {
-        if (event.data.isEmpty())
-            return {};
-        const QJsonObject data = QJsonDocument::fromJson(event.data).object();
-        // The event name is also in the data's "type"; prefer the SSE field when present.
-        const QByteArray name = event.event.isEmpty()
-                                    ? data.value(QStringLiteral("type")).toString().toUtf8()
-                                    : event.event;
-        return m_decoder.onEvent(name, data);
-    }
-    QList<QJsonObject> finish() override { return m_decoder.finish(); }
-
-private:
-    OpenAIAnthropic::AnthropicStreamDecoder m_decoder;
-};
 
 class AnthropicAdaptor final : public ProviderAdaptor
 {
@@ -54,10 +26,7 @@ public:
         UpstreamRequest request;
         request.url = baseUrl(channel) + "/messages";
         request.body = nativeBody;
-        request.headers = {"Content-Type: application/json", "x-api-key: " + channel.key.toUtf8(),
-                           QByteArray("anthropic-version: ") + kAnthropicVersion,
-                           stream ? QByteArray("Accept: text/event-stream")
-                                  : QByteArray("Accept: application/json")};
+        request.headers = AnthropicWire::requestHeaders(channel.key, stream);
         return request;
     }
     QJsonObject fromOpenAIRequest(const QJsonObject &openaiBody, QString *error) const override
@@ -72,7 +41,7 @@ public:
     }
     std::unique_ptr<StreamDecoder> newStreamDecoder(const QString &clientModel) const override
     {
-        return std::make_unique<AnthropicDecoder>(clientModel);
+        return std::make_unique<AnthropicEventDecoder>(clientModel);
     }
     QString errorMessage(const QByteArray &body) const override
     {

@@ -1,8 +1,11 @@
 // Channels that speak OpenAI's API (type 1 and the presets in
 // resources/providers/openai-compatible.json): bodies and streams pass through.
 
+#include "anthropicwire.h"
 #include "gateway/providerpresets.h"
 #include "openaiformatadaptor.h"
+
+#include <QUrl>
 
 namespace {
 
@@ -12,10 +15,11 @@ public:
     bool supports(RelayMode mode) const override { return mode != RelayMode::Unknown; }
     bool speaks(QByteArrayView protocol, int channelType) const override
     {
-        if (protocol == "responses") {
-            const ProviderPresets::Preset *preset = ProviderPresets::instance().find(channelType);
+        const ProviderPresets::Preset *preset = ProviderPresets::instance().find(channelType);
+        if (protocol == "responses")
             return preset && preset->responsesApi;
-        }
+        if (protocol == "anthropic")
+            return preset && !preset->anthropicPath.isEmpty();
         return OpenAIFormatAdaptor::speaks(protocol, channelType);
     }
     QString defaultBaseUrl(int channelType) const override
@@ -29,9 +33,19 @@ public:
     {
         const ProviderPresets::Preset *preset = ProviderPresets::instance().find(channel.type);
         UpstreamRequest request;
-        request.url = baseUrl(channel) + (preset ? preset->pathPrefix : QByteArray()) + openaiPath;
         request.body = nativeBody;
-        request.headers = jsonHeaders(stream);
+        if (openaiPath == "/messages" && preset && !preset->anthropicPath.isEmpty()) {
+            // An Anthropic client forwarded to the provider's own Anthropic endpoint.
+            const QUrl origin = QUrl(QString::fromUtf8(baseUrl(channel)))
+                                    .adjusted(QUrl::RemovePath | QUrl::RemoveQuery |
+                                              QUrl::RemoveFragment | QUrl::StripTrailingSlash);
+            request.url = origin.toEncoded() + preset->anthropicPath + "/messages";
+            request.headers = AnthropicWire::requestHeaders(channel.key, stream);
+        } else {
+            request.url =
+                baseUrl(channel) + (preset ? preset->pathPrefix : QByteArray()) + openaiPath;
+            request.headers = jsonHeaders(stream);
+        }
         request.headers.append("Authorization: Bearer " + channel.key.toUtf8());
         return request;
     }

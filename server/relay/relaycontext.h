@@ -62,9 +62,11 @@ struct RelayContext
     /// Move `<think>…</think>` at the start of the answer into reasoning_content (per model:
     /// model config `plugin.think-split.enable`).
     bool thinkSplit = false;
-    /// Accounting decoder for streams forwarded unchanged whose adaptor has none (Responses API
-    /// passthrough); may be empty.
+    /// Accounting for answers forwarded unchanged (rawForward), in the client's protocol: a
+    /// stream decoder and a converter of a whole answer to OpenAI's shape (for its usage). Used
+    /// instead of the adaptor's when set; may be empty.
     std::function<std::unique_ptr<StreamDecoder>()> passthroughDecoder;
+    std::function<QJsonObject(const QJsonObject &answer, const QString &model)> passthroughAnswer;
     /// Remembers which channel created a Responses object (null: nothing is remembered).
     StoredObjects *objects = nullptr;
     /// Calls on stored objects (GET/DELETE) are neither logged nor billed, as aiproxy's.

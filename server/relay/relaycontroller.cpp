@@ -10,6 +10,8 @@
 #include "http/router.h"
 #include "openaierror.h"
 #include "openaiprotocol.h"
+#include "protocol/openaianthropic.h"
+#include "providers/anthropiceventdecoder.h"
 #include "providers/providerregistry.h"
 #include "providers/responsesusagedecoder.h"
 #include "relaysession.h"
@@ -209,6 +211,12 @@ RelayController::Inbound RelayController::anthropicInbound()
         return AnthropicOpenAI::toOpenAIRequest(body, error);
     };
     inbound.nativeProtocol = "anthropic";
+    inbound.nativePath = "/messages";
+    inbound.passthroughDecoder = [] { return std::make_unique<AnthropicEventDecoder>(); };
+    inbound.passthroughAnswer = [](const QJsonObject &answer, const QString &model) {
+        return OpenAIAnthropic::toOpenAIResponse(answer, model);
+    };
+    inbound.forwardedHeaders = {"anthropic-beta"};
     return inbound;
 }
 
@@ -542,8 +550,10 @@ void RelayController::handleRelay(HttpRequest &request, HttpExchange *exchange, 
         ProviderRegistry::instance().forType(channel->type)->forModel(upstreamModel);
     context.adaptor = adaptor;
     context.rawForward = adaptor->speaks(inbound.nativeProtocol, channel->type);
-    if (context.rawForward)
+    if (context.rawForward) {
         context.passthroughDecoder = inbound.passthroughDecoder;
+        context.passthroughAnswer = inbound.passthroughAnswer;
+    }
     context.objects = m_objects;
     context.thinkSplit =
         adaptor->nativeProtocol() == "openai" && caller.snapshot->modelConfigs.value(model)
@@ -581,6 +591,13 @@ void RelayController::handleRelay(HttpRequest &request, HttpExchange *exchange, 
     outbound.body = nativeBody;
     if (!boundary.isEmpty())
         outbound.contentType = request.header("content-type");
+    if (context.rawForward) {
+        for (const QByteArray &name : inbound.forwardedHeaders) {
+            const QByteArray value = request.header(name);
+            if (!value.isEmpty())
+                outbound.headers.append(name + ": " + value);
+        }
+    }
     startUpstream(std::move(context), exchange, std::move(outbound), false);
 }
 
@@ -627,6 +644,7 @@ void RelayController::startUpstream(RelayContext context, HttpExchange *exchange
     }
     UpstreamRequest upstream = adaptor->buildRequest(channel, outbound.path, outbound.model,
                                                      outbound.body, context.stream);
+    upstream.headers.append(outbound.headers);
     if (!outbound.contentType.isEmpty()) {
         for (QByteArray &header : upstream.headers) {
             if (header.toLower().startsWith("content-type:"))

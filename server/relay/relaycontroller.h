@@ -47,8 +47,13 @@ public:
         bool allowQueryKey = false;
         /// The model named by the URL (Gemini) instead of the body.
         QString modelFromPath;
-        /// Accounting decoder for streams forwarded unchanged (see RelayContext).
+        /// Accounting of answers forwarded unchanged (see RelayContext).
         std::function<std::unique_ptr<StreamDecoder>()> passthroughDecoder;
+        std::function<QJsonObject(const QJsonObject &answer, const QString &model)>
+            passthroughAnswer;
+        /// Client headers forwarded when the upstream speaks the client's protocol
+        /// (lower-case names, e.g. "anthropic-beta").
+        QList<QByteArray> forwardedHeaders;
     };
 
     RelayController(const GatewayConfig &config, SnapshotStore *snapshots, LogWriter *logs,
@@ -92,7 +97,8 @@ private:
         QByteArray path;
         QString model; ///< The upstream's model name.
         QByteArray body;
-        QByteArray contentType; ///< Replaces the adaptor's Content-Type (multipart uploads).
+        QByteArray contentType;    ///< Replaces the adaptor's Content-Type (multipart uploads).
+        QList<QByteArray> headers; ///< Client headers forwarded ("Name: value").
     };
     /// Starts the upstream call and its RelaySession; first fetches the channel's credential
     /// when its adaptor needs one (see ProviderAdaptor::credentialRequest).

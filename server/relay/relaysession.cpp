@@ -41,10 +41,10 @@ RelaySession::RelaySession(RelayContext context, HttpExchange *exchange, Upstrea
     if (!m_context.protocol)
         m_context.protocol = std::make_shared<OpenAIProtocol>(m_context.clientWantsUsage);
     m_protocol = m_context.protocol.get();
-    if (m_context.stream && m_context.adaptor)
+    if (m_context.stream && m_context.rawForward && m_context.passthroughDecoder)
+        m_decoder = m_context.passthroughDecoder(); // The bytes are in the client's protocol.
+    else if (m_context.stream && m_context.adaptor)
         m_decoder = m_context.adaptor->newStreamDecoder(m_context.model);
-    if (m_context.stream && !m_decoder && m_context.rawForward && m_context.passthroughDecoder)
-        m_decoder = m_context.passthroughDecoder();
     m_framer = m_context.adaptor ? m_context.adaptor->newStreamFramer() : nullptr;
     if (!m_framer)
         m_framer = std::make_unique<SseFramer>();
@@ -268,8 +268,10 @@ void RelaySession::onFinished(int curlCode, const QString &error)
     if (m_upstreamStatus < 200 || m_upstreamStatus >= 300) {
         const OpenAIError::Mapped mapped =
             OpenAIError::mapUpstream(m_upstreamStatus, m_body, m_context.requestId);
-        if (m_context.rawForward && m_context.adaptor->nativeProtocol() == "openai") {
-            // An OpenAI client of an OpenAI upstream gets the provider's own error object.
+        if (m_context.rawForward && m_context.adaptor->nativeProtocol() == "openai" &&
+            !m_context.passthroughAnswer) {
+            // An OpenAI (or Responses) client of an OpenAI upstream gets the provider's own
+            // error object; other clients get theirs rendered in their protocol.
             if (m_exchange)
                 m_exchange->send(mapped.status, "application/json", mapped.body);
             complete(mapped.status, mapped.message);
@@ -288,10 +290,13 @@ void RelaySession::onFinished(int curlCode, const QString &error)
                                                : QString::number(mapped.code.toInt()));
         return;
     }
-    if (m_decoder || m_context.adaptor->nativeProtocol() != "openai") {
+    const bool passthroughAnswer = m_context.rawForward && m_context.passthroughAnswer;
+    if (passthroughAnswer || m_decoder || m_context.adaptor->nativeProtocol() != "openai") {
         // A native answer: convert it (also for accounting when it is forwarded as it is).
-        const QJsonObject openai = m_context.adaptor->toOpenAIResponse(
-            QJsonDocument::fromJson(m_body).object(), m_context.model);
+        const QJsonObject native = QJsonDocument::fromJson(m_body).object();
+        const QJsonObject openai =
+            passthroughAnswer ? m_context.passthroughAnswer(native, m_context.model)
+                              : m_context.adaptor->toOpenAIResponse(native, m_context.model);
         if (openai.value(QStringLiteral("usage")).isObject()) {
             m_usage = Usage::fromOpenAI(openai.value(QStringLiteral("usage")).toObject());
             m_usageFromUpstream = true;

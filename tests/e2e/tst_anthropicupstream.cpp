@@ -127,6 +127,20 @@ private Q_SLOTS:
                 RelaySeed::insertModelConfig(db, QStringLiteral("error-429"),
                                              QStringLiteral("anthropic"), &error),
             qPrintable(error));
+        // An OpenAI-format provider that also serves Anthropic's API (DeepSeek: /anthropic/v1).
+        RelaySeed::ChannelRow deepseek;
+        deepseek.id = 36;
+        deepseek.type = 36;
+        deepseek.name = QStringLiteral("deepseek");
+        deepseek.key = QStringLiteral("sk-deepseek");
+        deepseek.baseUrl = m_mock.baseUrl();
+        deepseek.models = {QStringLiteral("deepseek-chat"), QStringLiteral("error-529")};
+        QVERIFY2(RelaySeed::insertChannel(db, deepseek, &error) &&
+                     RelaySeed::insertModelConfig(db, QStringLiteral("deepseek-chat"),
+                                                  QStringLiteral("deepseek"), &error) &&
+                     RelaySeed::insertModelConfig(db, QStringLiteral("error-529"),
+                                                  QStringLiteral("deepseek"), &error),
+                 qPrintable(error));
         m_gateway.core()->reloadSnapshot();
     }
 
@@ -262,6 +276,41 @@ private Q_SLOTS:
         QCOMPARE(anthropic.json().value("type").toString(), QStringLiteral("error"));
         QCOMPARE(anthropic.json().value("error").toObject().value("type").toString(),
                  QStringLiteral("rate_limit_error"));
+    }
+
+    void openAIFormatProviderServesAnthropicClientsNatively()
+    {
+        RawHttpClient::Headers withBeta = headers(true);
+        withBeta.append(
+            qMakePair(QByteArray("anthropic-beta"), QByteArray("interleaved-thinking-2025-05-14")));
+        for (const bool stream : {false, true}) {
+            const auto response = RawHttpClient::postJson(
+                m_gateway.port(), "/v1/messages", message(stream, "deepseek-chat"), withBeta);
+            QCOMPARE(response.status, 200);
+            const MockUpstream::Request sent = m_mock.lastRequest();
+            QCOMPARE(sent.path, QByteArray("/anthropic/v1/messages"));
+            QCOMPARE(sent.header("x-api-key"), QByteArray("sk-deepseek"));
+            QCOMPARE(sent.header("authorization"), QByteArray("Bearer sk-deepseek"));
+            QCOMPARE(sent.header("anthropic-beta"), QByteArray("interleaved-thinking-2025-05-14"));
+            QCOMPARE(sent.json().value("max_tokens").toInt(), 512); // The client's own body.
+            QCOMPARE(response.body, m_mock.responseBody(sent.id));  // Byte for byte.
+            const QSqlRecord row = logRow(response.header("x-request-id"));
+            QCOMPARE(row.value("channel_id").toInt(), 36);
+            QCOMPARE(row.value("usage_source").toString(), QStringLiteral("upstream"));
+            QCOMPARE(row.value("cached_tokens").toInt(), MockUpstream::kAnthropicCacheReadTokens);
+            QCOMPARE(row.value("cache_creation_tokens").toInt(),
+                     MockUpstream::kAnthropicCacheCreationTokens);
+            QCOMPARE(row.value("output_tokens").toInt(), MockUpstream::kAnthropicOutputTokens);
+        }
+        // OpenAI clients of the same channel still use its OpenAI endpoint.
+        QCOMPARE(post("/v1/chat/completions", chat(false, "deepseek-chat"), false).status, 200);
+        QCOMPARE(m_mock.lastRequest().path, QByteArray("/v1/chat/completions"));
+        // Its Anthropic errors reach Anthropic clients in Anthropic's shape.
+        const auto failed = post("/v1/messages", message(false, "error-529"), true);
+        QCOMPARE(m_mock.lastRequest().path, QByteArray("/anthropic/v1/messages"));
+        QCOMPARE(failed.json().value("type").toString(), QStringLiteral("error"));
+        QCOMPARE(failed.json().value("error").toObject().value("type").toString(),
+                 QStringLiteral("overloaded_error"));
     }
 
     void embeddingsAreNotOfferedByAnthropicChannels()

@@ -658,6 +658,10 @@ void MockUpstream::respond(const std::shared_ptr<Exchange> &exchange)
             return;
         }
     }
+    // OpenAI-format providers' own Anthropic endpoints (/anthropic/v1/messages, …).
+    const qsizetype anthropicAt = path.indexOf("/anthropic/v1/messages");
+    if (anthropicAt >= 0)
+        path = path.mid(anthropicAt + 10);
     if (MockWire::isAnthropicPath(path)) {
         respondAnthropic(exchange, path, requiredKey);
         return;
