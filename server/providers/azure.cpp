@@ -2,7 +2,7 @@
 // {base}/openai/deployments/{deployment}/{operation}?api-version=…, key in the `api-key` header.
 // The channel key may carry the API version as "key|api-version". The deployment is the
 // (mapped) model name; type 3 (the deprecated one) removes dots from it, as Azure deployment
-// names could not contain them.
+// names could not contain them. The Responses API lives at {base}/openai/responses.
 
 #include "openaiformatadaptor.h"
 
@@ -36,9 +36,14 @@ public:
         if (channel.type == 3)
             deployment.remove(QLatin1Char('.'));
         UpstreamRequest request;
-        request.url = baseUrl(channel) + "/openai/deployments/" +
-                      QUrl::toPercentEncoding(deployment) + openaiPath +
-                      "?api-version=" + QUrl::toPercentEncoding(version);
+        // The Responses API (and its stored responses) is per resource, not per deployment:
+        // the model stays in the body.
+        const QByteArray resourcePath =
+            openaiPath.startsWith("/responses")
+                ? "/openai" + openaiPath
+                : "/openai/deployments/" + QUrl::toPercentEncoding(deployment) + openaiPath;
+        request.url =
+            baseUrl(channel) + resourcePath + "?api-version=" + QUrl::toPercentEncoding(version);
         request.body = nativeBody;
         request.headers = jsonHeaders(stream);
         request.headers.append("api-key: " + key.toUtf8());

@@ -138,6 +138,28 @@ private Q_SLOTS:
                                        "?api-version=2025-04-01-preview"));
         QCOMPARE(sent.header("api-key"), QByteArray("az-legacy"));
     }
+
+    void responsesApiIsPerResource()
+    {
+        const auto created =
+            post("/v1/responses", {{"model", "gpt-4o-mini"}, {"input", "Say hello"}});
+        QCOMPARE(created.status, 200);
+        MockUpstream::Request sent = m_mock.lastRequest();
+        QCOMPARE(sent.path, QByteArray("/openai/responses?api-version=2024-10-21"));
+        QCOMPARE(sent.json().value("model").toString(), QStringLiteral("gpt-4o-mini"));
+        QCOMPARE(sent.header("api-key"), QByteArray("az-secret"));
+        // The stored response is fetched from the resource that created it.
+        const QString id = created.json().value("id").toString();
+        QVERIFY(!id.isEmpty());
+        RawHttpClient client;
+        QVERIFY(client.connectToPort(m_gateway.port()));
+        const auto fetched = client.request(
+            "GET", "/v1/responses/" + id.toLatin1(), {},
+            {qMakePair(QByteArray("Authorization"), "Bearer sk-" + kKey.toLatin1())});
+        QCOMPARE(fetched.status, 200);
+        QCOMPARE(m_mock.lastRequest().path,
+                 "/openai/responses/" + id.toLatin1() + "?api-version=2024-10-21");
+    }
 };
 
 QTEST_GUILESS_MAIN(TstAzure)

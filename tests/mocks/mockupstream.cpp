@@ -648,10 +648,12 @@ void MockUpstream::respond(const std::shared_ptr<Exchange> &exchange)
         return;
     }
     // Azure OpenAI: /openai/deployments/<deployment>/<operation>?api-version=…, key in api-key.
-    const bool azure = path.startsWith("/openai/deployments/");
+    const bool azure =
+        path.startsWith("/openai/deployments/") || path.startsWith("/openai/responses");
     if (azure) {
         const QList<QByteArray> segments = path.split('/');
-        path = "/v1/" + segments.mid(4).join('/');
+        // Deployments: /openai/deployments/<d>/<op>; per resource: /openai/responses[/<id>].
+        path = "/v1/" + segments.mid(segments.value(2) == "deployments" ? 4 : 2).join('/');
         if (!request.path.contains("api-version=")) {
             respondError(exchange, 404, "Resource not found (api-version is required)",
                          "invalid_request_error", "null");

@@ -29,7 +29,8 @@ struct VertexAuth;
 /// Endpoints: POST /v1/chat/completions (plain, streamed, tool calls when the request has
 /// `tools`), POST /v1/completions, POST /v1/embeddings (`encoding_format` "base64" → base64 of
 /// little-endian float32, otherwise float arrays), GET /v1/models. The same operations answer
-/// Azure OpenAI's paths (/openai/deployments/<deployment>/<operation>?api-version=…, 404
+/// Azure OpenAI's paths (/openai/deployments/<deployment>/<operation>?api-version=… and
+/// /openai/responses[/<id>]?api-version=…, 404
 /// without api-version; the required key, if set, is checked in the `api-key` header).
 ///
 /// Fault scenarios are picked by the request's model name or an `X-Mock-Scenario` header:
