@@ -1,7 +1,9 @@
 #include "conversionutil.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QUuid>
+#include <QtEndian>
 
 #include <array>
 #include <utility>
@@ -100,6 +102,87 @@ QJsonObject openAIImagePart(const QString &url)
                        {str("image_url"), QJsonObject{{str("url"), url}}}};
 }
 
+bool visitContentParts(
+    const QJsonValue &content, const QString &at,
+    const std::function<bool(const QJsonObject &part, const QString &partAt)> &visit,
+    QString *error)
+{
+    if (content.isString())
+        return content.toString().isEmpty() || visit(openAITextPart(content.toString()), at);
+    if (content.isNull() || content.isUndefined())
+        return true;
+    if (!content.isArray()) {
+        *error = at + str(": must be a string or an array of content parts");
+        return false;
+    }
+    const QJsonArray parts = content.toArray();
+    for (qsizetype i = 0; i < parts.size(); ++i) {
+        if (!visit(parts.at(i).toObject(), at + QLatin1Char('.') + QString::number(i)))
+            return false;
+    }
+    return true;
+}
+
+qint64 positiveInteger(const QJsonObject &request, const char *field, QString *error)
+{
+    const QJsonValue value = request.value(QLatin1String(field));
+    if (value.isUndefined() || value.isNull())
+        return 0;
+    if (!value.isDouble() || value.toDouble() < 1 ||
+        value.toDouble() != double(value.toInteger())) {
+        *error = str(field) + str(": must be a positive integer");
+        return -1;
+    }
+    return value.toInteger();
+}
+
+QJsonObject functionOfTool(const QJsonObject &tool, qsizetype index, QString *error)
+{
+    const QString at = str("tools.") + QString::number(index);
+    const QString type = tool.value(str("type")).toString(str("function"));
+    if (type != str("function")) {
+        *error =
+            at + str(".type: only function tools are supported, not '") + type + QLatin1Char('\'');
+        return {};
+    }
+    const QJsonObject function = tool.value(str("function")).toObject();
+    if (function.value(str("name")).toString().isEmpty()) {
+        *error = at + str(".function.name: required string");
+        return {};
+    }
+    return function;
+}
+
+QJsonObject openAIChunk(const QString &id, qint64 created, const QString &model, int index,
+                        const QJsonObject &delta, const QJsonValue &finishReason)
+{
+    const QJsonObject choice{
+        {str("index"), index},
+        {str("delta"), delta},
+        {str("finish_reason"), finishReason.isUndefined() ? QJsonValue() : finishReason},
+    };
+    return QJsonObject{
+        {str("id"), id},
+        {str("object"), str("chat.completion.chunk")},
+        {str("created"), created},
+        {str("model"), model},
+        {str("choices"), QJsonArray{choice}},
+    };
+}
+
+QJsonObject openAIUsageChunk(const QString &id, qint64 created, const QString &model,
+                             const QJsonObject &usage)
+{
+    return QJsonObject{
+        {str("id"), id},
+        {str("object"), str("chat.completion.chunk")},
+        {str("created"), created},
+        {str("model"), model},
+        {str("choices"), QJsonArray()},
+        {str("usage"), usage},
+    };
+}
+
 QString reasoningText(const QJsonObject &messageOrDelta)
 {
     const QString reasoning = messageOrDelta.value(QStringLiteral("reasoning_content")).toString();
@@ -115,6 +198,25 @@ Usage usageFromOpenAI(const QJsonObject &openaiUsage)
     if (!details.isDouble())
         usage.cachedTokens = openaiUsage.value(str("prompt_cache_hit_tokens")).toInteger();
     return usage;
+}
+
+QJsonObject base64Embeddings(QJsonObject embeddingsList)
+{
+    QJsonArray data = embeddingsList.value(str("data")).toArray();
+    for (qsizetype i = 0; i < data.size(); ++i) {
+        QJsonObject item = data.at(i).toObject();
+        const QJsonValue embedding = item.value(str("embedding"));
+        if (!embedding.isArray())
+            continue;
+        const QJsonArray values = embedding.toArray();
+        QByteArray raw(values.size() * 4, Qt::Uninitialized);
+        for (qsizetype j = 0; j < values.size(); ++j)
+            qToLittleEndian(float(values.at(j).toDouble()), raw.data() + j * 4);
+        item.insert(str("embedding"), QString::fromLatin1(raw.toBase64()));
+        data.replace(i, item);
+    }
+    embeddingsList.insert(str("data"), data);
+    return embeddingsList;
 }
 
 } // namespace ConversionUtil

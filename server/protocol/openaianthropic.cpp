@@ -11,6 +11,7 @@ namespace OpenAIAnthropic {
 
 namespace {
 
+using ConversionUtil::positiveInteger;
 using ConversionUtil::str;
 
 /// `chatcmpl-<suffix>` from an Anthropic message id (`msg_abc` → `chatcmpl-abc`); random if empty.
@@ -97,43 +98,32 @@ QJsonObject documentBlock(const QJsonObject &part, const QString &at, QString *e
 bool appendContent(const QJsonValue &content, const QString &at, bool allowMedia,
                    QJsonArray *blocks, QString *error)
 {
-    if (content.isString()) {
-        if (!content.toString().isEmpty())
-            blocks->append(textBlock(content.toString()));
-        return true;
-    }
-    if (content.isNull() || content.isUndefined())
-        return true;
-    if (!content.isArray()) {
-        *error = at + str(": must be a string or an array of content parts");
-        return false;
-    }
-    const QJsonArray parts = content.toArray();
-    for (qsizetype i = 0; i < parts.size(); ++i) {
-        const QJsonObject part = parts.at(i).toObject();
-        const QString partAt = where(at, i);
-        const QString type = part.value(str("type")).toString();
-        QJsonObject block;
-        if (type == str("text") || type == str("refusal")) {
-            const QString text = part.value(type).toString();
-            if (text.isEmpty())
-                continue;
-            block = textBlock(text);
-        } else if (type == str("image_url") && allowMedia) {
-            block = imageBlock(part, partAt, error);
-        } else if (type == str("file") && allowMedia) {
-            block = documentBlock(part, partAt, error);
-        } else {
-            *error =
-                partAt + str(".type: unsupported content part type '") + type + QLatin1Char('\'');
-            return false;
-        }
-        if (block.isEmpty())
-            return false;
-        keepCacheControl(part, &block);
-        blocks->append(block);
-    }
-    return true;
+    return ConversionUtil::visitContentParts(
+        content, at,
+        [&](const QJsonObject &part, const QString &partAt) {
+            const QString type = part.value(str("type")).toString();
+            QJsonObject block;
+            if (type == str("text") || type == str("refusal")) {
+                const QString text = part.value(type).toString();
+                if (text.isEmpty())
+                    return true;
+                block = textBlock(text);
+            } else if (type == str("image_url") && allowMedia) {
+                block = imageBlock(part, partAt, error);
+            } else if (type == str("file") && allowMedia) {
+                block = documentBlock(part, partAt, error);
+            } else {
+                *error = partAt + str(".type: unsupported content part type '") + type +
+                         QLatin1Char('\'');
+                return false;
+            }
+            if (block.isEmpty())
+                return false;
+            keepCacheControl(part, &block);
+            blocks->append(block);
+            return true;
+        },
+        error);
 }
 
 /// A `role:"tool"` message → one tool_result block.
@@ -313,19 +303,10 @@ bool convertTools(const QJsonObject &request, QJsonObject *out, bool *forcesTool
     const QJsonArray input = request.value(str("tools")).toArray();
     for (qsizetype i = 0; i < input.size(); ++i) {
         const QJsonObject tool = input.at(i).toObject();
-        const QString at = where(str("tools"), i);
-        const QString type = tool.value(str("type")).toString(str("function"));
-        if (type != str("function")) {
-            *error = where(at, "type") + str(": only function tools are supported, not '") + type +
-                     QLatin1Char('\'');
+        const QJsonObject function = ConversionUtil::functionOfTool(tool, i, error);
+        if (function.isEmpty())
             return false;
-        }
-        const QJsonObject function = tool.value(str("function")).toObject();
         const QString name = function.value(str("name")).toString();
-        if (name.isEmpty()) {
-            *error = at + str(".function.name: required string");
-            return false;
-        }
         QJsonObject schema = function.value(str("parameters")).toObject();
         if (!schema.contains(str("type")))
             schema.insert(str("type"), str("object"));
@@ -376,20 +357,6 @@ bool convertTools(const QJsonObject &request, QJsonObject *out, bool *forcesTool
     }
     out->insert(str("tool_choice"), anthropicChoice);
     return true;
-}
-
-/// A positive integer field, or 0 when absent; -1 (and \a error) when invalid.
-qint64 positiveInteger(const QJsonObject &request, const char *field, QString *error)
-{
-    const QJsonValue value = request.value(str(field));
-    if (value.isUndefined() || value.isNull())
-        return 0;
-    if (!value.isDouble() || value.toDouble() < 1 ||
-        value.toDouble() != double(value.toInteger())) {
-        *error = str(field) + str(": must be a positive integer");
-        return -1;
-    }
-    return value.toInteger();
 }
 
 } // namespace
@@ -573,30 +540,12 @@ AnthropicStreamDecoder::AnthropicStreamDecoder(const QString &clientModel)
 QJsonObject AnthropicStreamDecoder::chunk(const QJsonObject &delta,
                                           const QJsonValue &finishReason) const
 {
-    const QJsonObject choice{
-        {str("index"), 0},
-        {str("delta"), delta},
-        {str("finish_reason"), finishReason.isUndefined() ? QJsonValue() : finishReason},
-    };
-    return QJsonObject{
-        {str("id"), m_id},
-        {str("object"), str("chat.completion.chunk")},
-        {str("created"), m_created},
-        {str("model"), m_model},
-        {str("choices"), QJsonArray{choice}},
-    };
+    return ConversionUtil::openAIChunk(m_id, m_created, m_model, 0, delta, finishReason);
 }
 
 QJsonObject AnthropicStreamDecoder::usageChunk() const
 {
-    return QJsonObject{
-        {str("id"), m_id},
-        {str("object"), str("chat.completion.chunk")},
-        {str("created"), m_created},
-        {str("model"), m_model},
-        {str("choices"), QJsonArray()},
-        {str("usage"), openAIUsage(m_usage)},
-    };
+    return ConversionUtil::openAIUsageChunk(m_id, m_created, m_model, openAIUsage(m_usage));
 }
 
 void AnthropicStreamDecoder::mergeUsage(const QJsonObject &u)

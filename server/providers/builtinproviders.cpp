@@ -8,6 +8,7 @@ std::shared_ptr<const ProviderAdaptor> makeAzureAdaptor();
 std::shared_ptr<const ProviderAdaptor>
 makeVertexAIAdaptor(std::shared_ptr<const ProviderAdaptor> anthropic,
                     std::shared_ptr<const ProviderAdaptor> gemini);
+std::shared_ptr<const ProviderAdaptor> makeGeminiAdaptor();
 
 void registerBuiltinProviders(ProviderRegistry &registry)
 {
@@ -20,5 +21,7 @@ void registerBuiltinProviders(ProviderRegistry &registry)
     const auto azure = makeAzureAdaptor();
     registry.add(3, azure); // Azure (deprecated type: dots removed from deployment names).
     registry.add(4, azure); // Azure.
-    registry.add(42, makeVertexAIAdaptor(anthropic, nullptr)); // Vertex AI.
+    const auto gemini = makeGeminiAdaptor();
+    registry.add(24, gemini);                                 // Google Gemini (native API).
+    registry.add(42, makeVertexAIAdaptor(anthropic, gemini)); // Vertex AI.
 }

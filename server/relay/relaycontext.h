@@ -71,6 +71,9 @@ struct RelayContext
     StoredObjects *objects = nullptr;
     /// Calls on stored objects (GET/DELETE) are neither logged nor billed, as aiproxy's.
     bool skipLog = false;
+    /// An embeddings request asked for `encoding_format: "base64"`: converted answers (float
+    /// arrays from a non-OpenAI adaptor) are encoded for it.
+    bool embeddingsBase64 = false;
 
     /// This request's log row, finished now with \a status and \a errorText (usage unset).
     LogRecord logRecord(int status, const QString &errorText) const;

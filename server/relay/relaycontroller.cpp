@@ -523,6 +523,9 @@ void RelayController::handleRelay(HttpRequest &request, HttpExchange *exchange, 
     context.stream =
         streamable && boundary.isEmpty() && body.value(QStringLiteral("stream")).toBool();
     context.estimatedPromptTokens = estimatePromptTokens(body);
+    context.embeddingsBase64 =
+        mode == RelayMode::Embeddings &&
+        body.value(QStringLiteral("encoding_format")).toString() == QLatin1String("base64");
     context.protocol = inbound.makeProtocol
                            ? inbound.makeProtocol(requestedModel, context.estimatedPromptTokens)
                            : earlyProtocol;

@@ -294,15 +294,26 @@ void RelaySession::onFinished(int curlCode, const QString &error)
     if (passthroughAnswer || m_decoder || m_context.adaptor->nativeProtocol() != "openai") {
         // A native answer: convert it (also for accounting when it is forwarded as it is).
         const QJsonObject native = QJsonDocument::fromJson(m_body).object();
-        const QJsonObject openai =
-            passthroughAnswer ? m_context.passthroughAnswer(native, m_context.model)
-                              : m_context.adaptor->toOpenAIResponse(native, m_context.model);
+        QJsonObject openai = passthroughAnswer
+                                 ? m_context.passthroughAnswer(native, m_context.model)
+                                 : m_context.adaptor->toOpenAIResponse(native, m_context.model);
         if (openai.value(QStringLiteral("usage")).isObject()) {
             m_usage = Usage::fromOpenAI(openai.value(QStringLiteral("usage")).toObject());
             m_usageFromUpstream = true;
+        } else if (m_context.mode == RelayMode::Embeddings) {
+            // Providers without embedding usage (Gemini): the client gets what is logged, the
+            // gateway's estimate (complete() records it as such).
+            const qint64 tokens = m_context.estimatedPromptTokens;
+            openai.insert(QStringLiteral("usage"),
+                          QJsonObject{{QStringLiteral("prompt_tokens"), tokens},
+                                      {QStringLiteral("total_tokens"), tokens}});
         }
+        if (m_context.mode == RelayMode::Embeddings && m_context.embeddingsBase64)
+            openai = ConversionUtil::base64Embeddings(openai);
         if (m_upstreamId.isEmpty())
             m_upstreamId = JsonScan::firstStringMember(m_body, "id");
+        if (m_upstreamId.isEmpty()) // Answers without an `id` (Gemini's responseId): as converted.
+            m_upstreamId = openai.value(QStringLiteral("id")).toString();
         const QByteArray out =
             m_context.rawForward
                 ? m_body

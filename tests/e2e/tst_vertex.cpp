@@ -109,6 +109,8 @@ private Q_SLOTS:
     void tokenIsCached();
     void apiKeyWithProject();
     void apiKeyExpressMode();
+    void geminiPublisherForOpenAIClients();
+    void geminiClientPassthrough();
     void unusableServiceAccount();
     void tokenGrantRefused();
 };
@@ -167,6 +169,8 @@ void TstVertex::initTestCase()
                QStringLiteral("claude-opus-4-1@20250805"));
     addChannel(4, QStringLiteral("us-east5|{\"client_email\":\"x@y\",\"project_id\":\"p\"}"),
                QStringLiteral("claude-broken"));
+    addChannel(6, QStringLiteral("us-central1|") + serviceAccount(m_keys.privatePem, tokenUri),
+               QStringLiteral("gemini-2.5-pro"));
     const KeyPair other = generateKeyPair();
     addChannel(5, QStringLiteral("us-east5|") + serviceAccount(other.privatePem, tokenUri),
                QStringLiteral("claude-wrong-key"));
@@ -280,6 +284,48 @@ void TstVertex::apiKeyExpressMode()
     QCOMPARE(post("/v1/chat/completions", chat(model, false), false).status, 200);
     QCOMPARE(m_mock.lastRequest().path,
              "/v1/publishers/anthropic/models/" + QUrl::toPercentEncoding(model) + ":rawPredict");
+}
+
+void TstVertex::geminiPublisherForOpenAIClients()
+{
+    const QString model = QStringLiteral("gemini-2.5-pro");
+    const auto plain = post("/v1/chat/completions", chat(model, false), false);
+    QCOMPARE(plain.status, 200);
+    MockUpstream::Request sent = m_mock.lastRequest();
+    QCOMPARE(sent.path, QByteArray("/v1/projects/proj-mock/locations/us-central1/publishers/google/"
+                                   "models/gemini-2.5-pro:generateContent"));
+    QVERIFY(sent.header("authorization").startsWith("Bearer ya29.mock-"));
+    QVERIFY(sent.json().contains("contents")); // Gemini's request shape, not OpenAI's.
+    QVERIFY(!sent.json().contains("messages"));
+    const QJsonObject message =
+        plain.json().value("choices").toArray().first().toObject().value("message").toObject();
+    QVERIFY(!message.value("content").toString().isEmpty());
+
+    const auto streamed = post("/v1/chat/completions", chat(model, true), false);
+    QCOMPARE(streamed.status, 200);
+    QVERIFY(m_mock.lastRequest().path.endsWith(":streamGenerateContent?alt=sse"));
+    QVERIFY(streamed.body.contains("data: [DONE]"));
+    const QSqlRecord row = LogRows::waitFor(m_gateway.core(), streamed.header("x-request-id"));
+    QCOMPARE(row.value("channel_id").toInt(), 6);
+    QCOMPARE(row.value("usage_source").toString(), QStringLiteral("upstream"));
+    QCOMPARE(row.value("cached_tokens").toInt(), MockUpstream::kGeminiCachedTokens);
+}
+
+void TstVertex::geminiClientPassthrough()
+{
+    const QJsonObject body{
+        {"contents",
+         QJsonArray{QJsonObject{{"role", "user"},
+                                {"parts", QJsonArray{QJsonObject{{"text", "Hello"}}}}}}}};
+    const auto response = RawHttpClient::postJson(
+        m_gateway.port(), "/v1beta/models/gemini-2.5-pro:streamGenerateContent?alt=sse", body,
+        {qMakePair(QByteArray("x-goog-api-key"), "sk-" + kKey.toLatin1())});
+    QCOMPARE(response.status, 200);
+    const MockUpstream::Request sent = m_mock.lastRequest();
+    QVERIFY(sent.path.endsWith("/publishers/google/models/gemini-2.5-pro:streamGenerateContent"
+                               "?alt=sse"));
+    QCOMPARE(sent.json(), body); // The client's own body.
+    QCOMPARE(response.body, m_mock.responseBody(sent.id));
 }
 
 void TstVertex::checkFailureLogged(const QByteArray &requestId, const QString &needle)

@@ -210,9 +210,7 @@ Reply messageReply(const QJsonObject &body, int id, const QByteArray &scenario)
 
 QStringList MockUpstream::anthropicThinkingPieces()
 {
-    const QString thinking = QString::fromLatin1(kAnthropicThinking);
-    const qsizetype split = thinking.indexOf(QLatin1Char('.')) + 1;
-    return {thinking.left(split), thinking.mid(split)};
+    return MockWire::splitAfterFirstPeriod(kAnthropicThinking);
 }
 
 bool MockWire::isAnthropicPath(const QByteArray &path)

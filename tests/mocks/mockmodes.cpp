@@ -3,6 +3,7 @@
 // rerank as SiliconFlow serves it (docs.siliconflow.cn: POST /v1/rerank, Cohere v1's shape).
 // Also the multipart/form-data parser behind MockUpstream::Request's form helpers. Builds the
 // answers as data; MockUpstream writes them.
+#include "mockgemini_p.h"
 #include "mockmodes_p.h"
 
 #include <QDateTime>
@@ -513,6 +514,8 @@ QMap<QByteArray, qsizetype> MockUpstream::Request::formFileSizes() const
 
 QString MockUpstream::Request::model() const
 {
+    if (MockWire::isGeminiPath(path))
+        return MockWire::geminiPathModel(path);
     if (isMultipart(*this))
         return QString::fromUtf8(formFields().value("model"));
     return json().value(QStringLiteral("model")).toString();

@@ -1,5 +1,6 @@
 #include "mockupstream.h"
 #include "mockanthropic_p.h"
+#include "mockgemini_p.h"
 #include "mockmodes_p.h"
 #include "mockresponses_p.h"
 #include "mockvertex_p.h"
@@ -30,6 +31,8 @@ QByteArray MockWire::pretty(const QByteArray &compact, int indentWidth)
     bool inString = false;
     bool escaped = false;
     const auto newline = [&] {
+        if (indentWidth <= 0)
+            return;
         out += '\n';
         out += QByteArray(depth * indentWidth, ' ');
     };
@@ -79,6 +82,13 @@ QByteArray MockWire::pretty(const QByteArray &compact, int indentWidth)
         }
     }
     return out;
+}
+
+QStringList MockWire::splitAfterFirstPeriod(const char *text)
+{
+    const QString all = QString::fromLatin1(text);
+    const qsizetype split = all.indexOf(QLatin1Char('.')) + 1;
+    return {all.left(split), all.mid(split)};
 }
 
 MockWire::Reply MockWire::openAiError(int status, const QByteArray &message, const QByteArray &type,
@@ -239,6 +249,7 @@ struct MockUpstream::Exchange
     bool delayDone = false;
     bool held = false;
     bool anthropic = false; ///< Answered in Anthropic's format (its response headers).
+    bool gemini = false;    ///< Answered in Gemini's format (Google's response headers).
     QList<QPair<QByteArray, QByteArray>> extraHeaders;
 };
 
@@ -668,6 +679,10 @@ void MockUpstream::respond(const std::shared_ptr<Exchange> &exchange)
         respondAnthropic(exchange, path, requiredKey);
         return;
     }
+    if (MockWire::isGeminiPath(path)) {
+        respondGemini(exchange, path, requiredKey);
+        return;
+    }
     const QString model = request.model();
     const QByteArray &scenario = exchange->scenario;
     const bool keyMatches = azure ? request.header("api-key") == requiredKey
@@ -883,6 +898,15 @@ void MockUpstream::respondVertex(const std::shared_ptr<Exchange> &exchange, cons
     sendReply(exchange, reply);
 }
 
+void MockUpstream::respondGemini(const std::shared_ptr<Exchange> &exchange, const QByteArray &path,
+                                 const QByteArray &requiredKey)
+{
+    MockWire::Reply reply =
+        MockWire::geminiReply(exchange->request, path, exchange->scenario, requiredKey);
+    exchange->gemini = true;
+    sendReply(exchange, reply);
+}
+
 void MockUpstream::respondModes(const std::shared_ptr<Exchange> &exchange, const QByteArray &path)
 {
     MockWire::Reply reply = MockWire::modesReply(exchange->request, path, exchange->scenario);
@@ -979,6 +1003,16 @@ QByteArray MockUpstream::head(const std::shared_ptr<Exchange> &exchange, int sta
                "anthropic-organization-id: 5b0b5c1e-0000-4000-8000-00000000a1b2\r\n"
                "anthropic-ratelimit-requests-limit: 4000\r\n"
                "anthropic-ratelimit-requests-remaining: 3999\r\n";
+    } else if (exchange->gemini) {
+        out += "Vary: Origin\r\n"
+               "Vary: X-Origin\r\n"
+               "Vary: Referer\r\n"
+               "Server: scaffolding on HTTPServer2\r\n"
+               "X-XSS-Protection: 0\r\n"
+               "X-Frame-Options: SAMEORIGIN\r\n"
+               "X-Content-Type-Options: nosniff\r\n"
+               "Server-Timing: gfet4t7; dur=" +
+               number(100 + exchange->id) + "\r\n";
     } else {
         out += "access-control-expose-headers: X-Request-ID\r\n"
                "openai-organization: mock-org\r\n"

@@ -63,6 +63,33 @@ struct VertexAuth;
 /// api_error, 529 overloaded_error). count_tokens answers `{"input_tokens":13}`. Anthropic
 /// answers carry `request-id: req_mock<id>` instead of OpenAI's headers.
 ///
+/// It also speaks Google's Gemini API (tests/mocks/mockgemini.cpp; what a channel of type 24 whose
+/// base URL is this mock's root calls): POST /v1beta/models/<model>:generateContent,
+/// :streamGenerateContent?alt=sse and :batchEmbedContents. The key is `x-goog-api-key` or
+/// `?key=` (missing: 403 PERMISSION_DENIED; not setRequiredApiKey() when that is set: 400
+/// INVALID_ARGUMENT "API key not valid" with an API_KEY_INVALID ErrorInfo, as Google answers).
+/// Bodies are JSON as Google writes it: complete answers indented by 2, stream events compact
+/// with a space after every `:`, each `data: {GenerateContentResponse}\r\n\r\n` (one chunk per
+/// event), fields in Google's order (candidates, usageMetadata, modelVersion, responseId
+/// `mockResp<15-digit id>`). The candidate's parts: when
+/// generationConfig.thinkingConfig.includeThoughts, the thought kGeminiThought (`"thought":
+/// true`; streamed as the two geminiThoughtPieces() events); then replyText() (one event per
+/// reply piece) or, when the request declares functions and functionCallingConfig.mode is not
+/// NONE, one functionCall part (the first declaration or allowedFunctionNames[0], args
+/// toolArguments(), thoughtSignature kGeminiThoughtSignature; streamed whole in one event). The
+/// last event carries `finishReason: "STOP"` and the final usageMetadata (promptTokenCount
+/// kGeminiPromptTokens, candidatesTokenCount kGeminiCandidatesTokens, thoughtsTokenCount
+/// kGeminiThoughtsTokens, cachedContentTokenCount kGeminiCachedTokens, totalTokenCount, the
+/// modality details); earlier events report the prompt count only. batchEmbedContents answers
+/// `{"embeddings":[{"values":[…]}]}` with embedding(i, outputDimensionality) per request, each of
+/// whose `model` must be "models/<path model>" (400 otherwise). Errors are Google's
+/// `{"error":{"code","message","status"}}` (400 INVALID_ARGUMENT, 401 UNAUTHENTICATED, 403
+/// PERMISSION_DENIED, 404 NOT_FOUND, 429 RESOURCE_EXHAUSTED, 500 INTERNAL, 503 UNAVAILABLE, 504
+/// DEADLINE_EXCEEDED). Scenarios (the model in the path, or X-Mock-Scenario): `error-<status>`,
+/// `error-text-<status>`, `slow-first-byte`, `hang`, `drop-mid-stream` (closes after
+/// kGeminiDropAfterEvents events) and `error-event-mid-stream` (kGeminiDropAfterEvents events,
+/// then `data: {"error":{…503 UNAVAILABLE}}` and the connection closes).
+///
 /// GET and DELETE /v1/responses/<id> answer `{"id","object":"response",…}` for any id.
 /// OpenAI's Responses API (tests/mocks/mockresponses.cpp): POST /v1/responses, on the OpenAI
 /// and Azure paths alike. Not streamed: a `response` object (id `resp_mock<8-digit id>`, status
@@ -151,7 +178,8 @@ public:
         QMap<QByteArray, QByteArray> formFields() const;
         /// name → byte size of file parts (first part of a name wins).
         QMap<QByteArray, qsizetype> formFileSizes() const;
-        /// The `model` of a JSON body, else the `model` field of a multipart body.
+        /// The `model` of a JSON body, else the `model` field of a multipart body; for Gemini
+        /// paths the model named in the path.
         QString model() const;
     };
 
@@ -186,6 +214,19 @@ public:
         "The user says hi. A short, friendly greeting is the right answer.";
     static constexpr char kAnthropicSignature[] =
         "EqQBCkYIBxgCKkBtb2NrLXRoaW5raW5nLXNpZ25hdHVyZS1mb3ItYWktcHJveHktdGVzdHM=";
+
+    /// Gemini usage of every generateContent answer (see the class comment).
+    static constexpr int kGeminiPromptTokens = 21; ///< Cached tokens included, as Google counts.
+    static constexpr int kGeminiCandidatesTokens = 12;
+    static constexpr int kGeminiThoughtsTokens = 7;
+    static constexpr int kGeminiCachedTokens = 8;
+    /// Events of a Gemini drop-mid-stream answer before the socket is closed.
+    static constexpr int kGeminiDropAfterEvents = 2;
+    /// The thought part's text (see geminiThoughtPieces()) and the functionCall's signature.
+    static constexpr char kGeminiThought[] =
+        "The user greets me. I should greet back and introduce myself.";
+    static constexpr char kGeminiThoughtSignature[] =
+        "CiQBVKhc7mockc2lnbmF0dXJlLWZvci1haS1wcm94eS10ZXN0cw==";
 
     /// Images: the b64_json of every image (a 1×1 transparent PNG) and the start of every url.
     static constexpr char kImageB64Json[] = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQV"
@@ -239,6 +280,8 @@ public:
     static QString toolArguments() { return toolArgumentPieces().join(QString()); }
     /// kAnthropicThinking in the two thinking_delta pieces it is streamed in.
     static QStringList anthropicThinkingPieces();
+    /// kGeminiThought in the two streamed thought pieces.
+    static QStringList geminiThoughtPieces();
     /// The embedding of input \a inputIndex: multiples of 1/32, exact in float32 and JSON.
     static QList<float> embedding(int inputIndex, int dimensions = kDefaultEmbeddingDimensions);
 
@@ -252,7 +295,8 @@ public:
     /// and first event, then waits: this makes "event 2 was not sent yet" a fact, not a timing.
     void setStreamEventLimit(int events);
     /// When set, requests without `Authorization: Bearer <key>` get OpenAI's 401 (Anthropic
-    /// requests: without `x-api-key: <key>`, Anthropic's 401).
+    /// requests: without `x-api-key: <key>`, Anthropic's 401; Gemini requests: without
+    /// `x-goog-api-key: <key>`, Google's 400 API_KEY_INVALID).
     void setRequiredApiKey(const QByteArray &key);
 
     /// Vertex AI (mockvertex_p.h): the public key that verifies service-account JWT assertions
@@ -315,6 +359,8 @@ private:
     void respondCompletion(const std::shared_ptr<Exchange> &exchange, const QJsonObject &body);
     void respondAnthropic(const std::shared_ptr<Exchange> &exchange, const QByteArray &path,
                           const QByteArray &requiredKey);
+    void respondGemini(const std::shared_ptr<Exchange> &exchange, const QByteArray &path,
+                       const QByteArray &requiredKey);
     void respondModes(const std::shared_ptr<Exchange> &exchange, const QByteArray &path);
     void respondVertex(const std::shared_ptr<Exchange> &exchange, const QByteArray &path);
     void sendReply(const std::shared_ptr<Exchange> &exchange, MockWire::Reply &reply);

@@ -1,4 +1,5 @@
 #include "mockanthropic_p.h"
+#include "mockgemini_p.h"
 #include "mockvertex_p.h"
 
 #include <QDateTime>
@@ -117,9 +118,21 @@ Reply MockWire::vertexReply(const MockUpstream::Request &request, const QByteArr
     const QList<QByteArray> tail = path.mid(publisherAt + 12).split('/');
     const QByteArray modelAction = tail.size() == 3 ? tail[2] : QByteArray();
     const qsizetype colon = modelAction.lastIndexOf(':');
-    if (tail.size() != 3 || tail[1] != "models" || colon <= 0 || tail[0] != "anthropic")
+    if (tail.size() != 3 || tail[1] != "models" || colon <= 0 ||
+        (tail[0] != "anthropic" && tail[0] != "google"))
         return googleError(404, "NOT_FOUND", "Publisher model not found: " + path);
+    const QByteArray model = modelAction.first(colon);
     const QByteArray action = modelAction.mid(colon + 1);
+    if (tail[0] == "google") {
+        // Google's publisher speaks the Gemini API; authentication was Vertex's.
+        MockUpstream::Request gemini = request;
+        const qsizetype query = request.path.indexOf('?');
+        gemini.path =
+            "/v1beta/models/" + modelAction + (query < 0 ? QByteArray() : request.path.mid(query));
+        gemini.headers.append(qMakePair(QByteArray("x-goog-api-key"), QByteArray("vertex")));
+        return geminiReply(gemini, "/v1beta/models/" + modelAction,
+                           scenario.isEmpty() ? model : scenario, {});
+    }
     if (action != "rawPredict" && action != "streamRawPredict")
         return googleError(400, "INVALID_ARGUMENT", "Unsupported action: " + action);
     const QJsonObject body = request.json();
@@ -131,6 +144,5 @@ Reply MockWire::vertexReply(const MockUpstream::Request &request, const QByteArr
     MockUpstream::Request anthropic = request;
     anthropic.headers.append(qMakePair(QByteArray("x-api-key"), QByteArray("vertex")));
     anthropic.headers.append(qMakePair(QByteArray("anthropic-version"), QByteArray("2023-06-01")));
-    const QByteArray model = modelAction.first(colon);
     return anthropicReply(anthropic, "/v1/messages", scenario.isEmpty() ? model : scenario, {});
 }

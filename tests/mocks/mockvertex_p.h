@@ -24,7 +24,8 @@ bool isVertexPath(const QByteArray &path);
 /// auth->publicKeyPem: iss, aud ending in /token, cloud-platform scope, a one-hour lifetime)
 /// or Anthropic's Messages answer for `publishers/anthropic` (`:rawPredict`,
 /// `:streamRawPredict`; the body must carry `anthropic_version: vertex-2023-10-16` and no
-/// `model`). Errors are Google's `{"error":{"code","message","status"}}`.
+/// `model`), or the Gemini API's answer for `publishers/google` (`:generateContent`,
+/// `:streamGenerateContent?alt=sse`). Errors are Google's `{"error":{"code","message","status"}}`.
 Reply vertexReply(const MockUpstream::Request &request, const QByteArray &path,
                   const QByteArray &scenario, VertexAuth *auth);
 

@@ -9,13 +9,18 @@
 #include <QList>
 #include <QPair>
 #include <QString>
+#include <QStringList>
 
 namespace MockWire {
 
 /// A JSON string literal (quotes included) for \a text, escaped as QJsonDocument does.
 QByteArray quoted(const QString &text);
 /// Re-indents compact JSON as OpenAI does (keys keep their order; empty {} and [] stay inline).
+/// \a indentWidth 0 keeps it on one line with a space after every `:` (Google's stream events).
 QByteArray pretty(const QByteArray &compact, int indentWidth);
+
+/// \a text cut after its first '.' (how the mocks stream a thought in two pieces).
+QStringList splitAfterFirstPeriod(const char *text);
 
 /// What to answer one request with.
 struct Reply

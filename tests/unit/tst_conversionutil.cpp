@@ -50,6 +50,23 @@ private Q_SLOTS:
         QCOMPARE(parts.first().toObject().value("text").toString(), QStringLiteral("Thinking."));
         QVERIFY(parts.first().toObject().value("thought").toBool());
     }
+
+    void base64EmbeddingsAreLittleEndianFloat32()
+    {
+        const QJsonObject list{
+            {"object", "list"},
+            {"data", QJsonArray{QJsonObject{{"index", 0}, {"embedding", QJsonArray{1.0, -0.5}}},
+                                QJsonObject{{"index", 1}, {"embedding", "already"}}}},
+            {"usage", QJsonObject{{"prompt_tokens", 1}}}};
+        const QJsonObject out = ConversionUtil::base64Embeddings(list);
+        const QJsonArray data = out.value("data").toArray();
+        // 1.0f = 00 00 80 3f, -0.5f = 00 00 00 bf (little-endian).
+        QCOMPARE(
+            QByteArray::fromBase64(data.at(0).toObject().value("embedding").toString().toLatin1()),
+            QByteArray::fromHex("0000803f000000bf"));
+        QCOMPARE(data.at(1).toObject().value("embedding").toString(), QStringLiteral("already"));
+        QCOMPARE(out.value("usage"), list.value("usage"));
+    }
 };
 
 QTEST_GUILESS_MAIN(TstConversionUtil)

@@ -4,6 +4,7 @@
 #include "model/channel.h"
 #include "providers/providerregistry.h"
 
+#include <QJsonArray>
 #include <QtTest>
 
 class TstProviderRegistry : public QObject
@@ -95,6 +96,78 @@ private Q_SLOTS:
 
         QVERIFY(registry.forType(3) && registry.forType(4));
         QVERIFY(!registry.forType(4)->supports(RelayMode::Rerank));
+    }
+
+    void geminiAdaptor()
+    {
+        const ProviderAdaptor *gemini = ProviderRegistry::instance().forType(24);
+        QVERIFY(gemini);
+        QCOMPARE(gemini->nativeProtocol(), QByteArray("gemini"));
+        QVERIFY(gemini->speaks("gemini", 24));
+        QVERIFY(!gemini->speaks("openai", 24));
+        for (RelayMode mode : {RelayMode::ChatCompletions, RelayMode::Anthropic, RelayMode::Gemini,
+                               RelayMode::Responses, RelayMode::Embeddings})
+            QVERIFY(gemini->supports(mode));
+        QVERIFY(!gemini->supports(RelayMode::Rerank));
+        QVERIFY(!gemini->supports(RelayMode::ImagesGenerations));
+
+        Channel channel;
+        channel.type = 24;
+        channel.key = QStringLiteral("AIza-channel");
+        const QByteArray body = R"({"contents":[]})";
+        UpstreamRequest request = gemini->buildRequest(
+            channel, "/chat/completions", QStringLiteral("gemini-2.5-flash"), body, false);
+        QCOMPARE(request.url, QByteArray("https://generativelanguage.googleapis.com/v1beta/models/"
+                                         "gemini-2.5-flash:generateContent"));
+        QCOMPARE(request.body, body);
+        QVERIFY(request.headers.contains("x-goog-api-key: AIza-channel"));
+        QVERIFY(request.headers.contains("Content-Type: application/json"));
+        for (const QByteArray &header : std::as_const(request.headers))
+            QVERIFY2(!header.toLower().startsWith("authorization"), header.constData());
+
+        request = gemini->buildRequest(channel, "/chat/completions",
+                                       QStringLiteral("models/gemini-2.5-pro"), body, true);
+        QCOMPARE(request.url, QByteArray("https://generativelanguage.googleapis.com/v1beta/models/"
+                                         "gemini-2.5-pro:streamGenerateContent?alt=sse"));
+        request = gemini->buildRequest(channel, "/embeddings",
+                                       QStringLiteral("gemini-embedding-001"), body, false);
+        QCOMPARE(request.url, QByteArray("https://generativelanguage.googleapis.com/v1beta/models/"
+                                         "gemini-embedding-001:batchEmbedContents"));
+
+        // A base URL that names a version keeps it; one that does not gets /v1beta.
+        const QList<QPair<QString, QByteArray>> bases = {
+            {QStringLiteral("https://proxy.example/v1/"),
+             "https://proxy.example/v1/models/m:generateContent"},
+            {QStringLiteral("https://proxy.example/gemini/v1beta"),
+             "https://proxy.example/gemini/v1beta/models/m:generateContent"},
+            {QStringLiteral("https://proxy.example/v1alpha"),
+             "https://proxy.example/v1alpha/models/m:generateContent"},
+            {QStringLiteral("https://proxy.example/api"),
+             "https://proxy.example/api/v1beta/models/m:generateContent"},
+            {QStringLiteral("https://v1.example"),
+             "https://v1.example/v1beta/models/m:generateContent"},
+        };
+        for (const auto &[base, url] : bases) {
+            channel.baseUrl = base;
+            QCOMPARE(
+                gemini->buildRequest(channel, "/chat/completions", QStringLiteral("m"), body, false)
+                    .url,
+                url);
+        }
+
+        // Gemini names the model in the URL: the client's body goes as it is.
+        const QJsonObject client{{"contents", QJsonArray()}};
+        QCOMPARE(gemini->passthroughBody(client, QStringLiteral("mapped-model")),
+                 QByteArray(R"({"contents":[]})"));
+
+        // Embeddings and chat requests are told apart by their shape.
+        QString error;
+        QVERIFY(gemini->fromOpenAIRequest({{"model", "e"}, {"input", "x"}}, &error)
+                    .contains("requests"));
+        QVERIFY(gemini->fromOpenAIRequest({{"model", "c"}, {"messages", QJsonArray()}}, &error)
+                    .contains("contents"));
+        QCOMPARE(gemini->errorMessage(R"({"error":{"code":429,"message":"slow down"}})"),
+                 QStringLiteral("slow down"));
     }
 
     void unknownTypesAreNotServed()
