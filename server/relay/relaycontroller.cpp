@@ -60,7 +60,12 @@ void RelayController::registerRoutes(Router &router)
                [this](HttpRequest &r, HttpExchange *e) { handleResponses(r, e); });
     for (const QByteArray &method : {QByteArray("GET"), QByteArray("DELETE")})
         router.add(method, QStringLiteral("/v1/responses/{id}"),
-                   [this](HttpRequest &r, HttpExchange *e) { handleStoredResponse(r, e); });
+                   [this](HttpRequest &r, HttpExchange *e) { handleStoredResponse(r, e, {}); });
+    router.add(
+        "GET", QStringLiteral("/v1/responses/{id}/input_items"),
+        [this](HttpRequest &r, HttpExchange *e) { handleStoredResponse(r, e, "/input_items"); });
+    router.add("POST", QStringLiteral("/v1/responses/{id}/cancel"),
+               [this](HttpRequest &r, HttpExchange *e) { handleStoredResponse(r, e, "/cancel"); });
     router.add("POST", QStringLiteral("/v1beta/models/{*target}"),
                [this](HttpRequest &r, HttpExchange *e) { handleGemini(r, e); });
     router.add("POST", QStringLiteral("/v1/models/{*target}"),
@@ -302,7 +307,8 @@ void RelayController::handleResponses(HttpRequest &request, HttpExchange *exchan
     handleRelay(request, exchange, RelayMode::Responses, "/chat/completions", inbound);
 }
 
-void RelayController::handleStoredResponse(HttpRequest &request, HttpExchange *exchange)
+void RelayController::handleStoredResponse(HttpRequest &request, HttpExchange *exchange,
+                                           const QByteArray &operation)
 {
     const OpenAIProtocol protocol;
     Caller caller;
@@ -336,8 +342,15 @@ void RelayController::handleStoredResponse(HttpRequest &request, HttpExchange *e
     context.adaptor = adaptor;
     context.rawForward = true;
     context.skipLog = true;
-    UpstreamRequest upstream = adaptor->buildRequest(
-        *channel, "/responses/" + QUrl::toPercentEncoding(id), QString(), QByteArray(), false);
+    // The query (input_items paging: limit, after, order, include) goes along.
+    const QByteArray query = request.query.isEmpty()
+                                 ? QByteArray()
+                                 : '?' + request.query.toString(QUrl::FullyEncoded).toUtf8();
+    UpstreamRequest upstream =
+        adaptor->buildRequest(*channel, "/responses/" + QUrl::toPercentEncoding(id) + operation,
+                              QString(), QByteArray(), false);
+    if (!query.isEmpty())
+        upstream.url += (upstream.url.contains('?') ? '&' + query.mid(1) : query);
     upstream.method = request.method;
     upstream.connectTimeoutMs = m_config.upstreamConnectTimeoutSec * 1000;
     upstream.proxy = channel->proxyUrl.toUtf8();

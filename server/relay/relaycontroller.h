@@ -84,8 +84,10 @@ private:
     void handleGemini(HttpRequest &request, HttpExchange *exchange);
     /// POST /v1/responses: passed through to channels that serve it, converted otherwise.
     void handleResponses(HttpRequest &request, HttpExchange *exchange);
-    /// GET / DELETE /v1/responses/{id}: sent to the channel that created the response.
-    void handleStoredResponse(HttpRequest &request, HttpExchange *exchange);
+    /// GET / DELETE /v1/responses/{id}, GET …/input_items, POST …/cancel (\a operation): sent
+    /// to the channel that created the response.
+    void handleStoredResponse(HttpRequest &request, HttpExchange *exchange,
+                              const QByteArray &operation);
     static Inbound anthropicInbound();
     void handleRelay(HttpRequest &request, HttpExchange *exchange, RelayMode mode,
                      const char *upstreamPath, const Inbound &inbound);

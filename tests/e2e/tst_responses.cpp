@@ -247,6 +247,20 @@ private Q_SLOTS:
         QCOMPARE(m_mock.lastRequest().path, "/v1/responses/" + id.toLatin1());
         QCOMPARE(m_mock.lastRequest().header("authorization"), QByteArray("Bearer sk-upstream"));
 
+        // Its input items (paging query kept) and cancel go to the same channel.
+        const auto items = client.request(
+            "GET", "/v1/responses/" + id.toLatin1() + "/input_items?limit=5", {}, auth);
+        QCOMPARE(items.status, 200);
+        QCOMPARE(items.json().value("object").toString(), QStringLiteral("list"));
+        QCOMPARE(m_mock.lastRequest().path,
+                 "/v1/responses/" + id.toLatin1() + "/input_items?limit=5");
+        const auto cancelled =
+            client.request("POST", "/v1/responses/" + id.toLatin1() + "/cancel", {}, auth);
+        QCOMPARE(cancelled.status, 200);
+        QCOMPARE(cancelled.json().value("status").toString(), QStringLiteral("cancelled"));
+        QCOMPARE(m_mock.lastRequest().method, QByteArray("POST"));
+        QCOMPARE(m_mock.lastRequest().path, "/v1/responses/" + id.toLatin1() + "/cancel");
+
         // Another group's token cannot reach it.
         QSqlDatabase db = m_gateway.core()->mainDatabase()->connection();
         const QString otherKey = QStringLiteral("otherkey0123456789otherkey0123456789otherkey0123");
@@ -263,7 +277,7 @@ private Q_SLOTS:
         const auto foreign = other.request("GET", "/v1/responses/" + id.toLatin1(), {},
                                            {{"Authorization", "Bearer sk-" + otherKey.toLatin1()}});
         QCOMPARE(foreign.status, 404);
-        QCOMPARE(m_mock.requestCount(), requestsBefore + 1); // Not forwarded.
+        QCOMPARE(m_mock.requestCount(), requestsBefore + 3); // Not forwarded.
 
         RawHttpClient deleter;
         QVERIFY(deleter.connectToPort(m_gateway.port()));

@@ -710,15 +710,27 @@ void MockUpstream::respond(const std::shared_ptr<Exchange> &exchange)
         sendComplete(exchange, 200, "application/json", pretty(body, 2));
         return;
     }
-    if ((request.method == "GET" || request.method == "DELETE") &&
-        path.startsWith("/v1/responses/")) {
-        // Stored responses: retrieved or deleted by id (OpenAI's shapes, minimal fields).
-        const QByteArray id = path.mid(14);
-        sendComplete(exchange, 200, "application/json",
-                     request.method == "GET"
-                         ? "{\"id\":\"" + id +
-                               "\",\"object\":\"response\",\"status\":\"completed\"}"
-                         : "{\"id\":\"" + id + "\",\"object\":\"response\",\"deleted\":true}");
+    if (path.startsWith("/v1/responses/") &&
+        (request.method == "GET" || request.method == "DELETE" || path.endsWith("/cancel"))) {
+        // Stored responses: retrieved, deleted, cancelled or their input items listed by id
+        // (OpenAI's shapes, minimal fields).
+        QByteArray id = path.mid(14);
+        QByteArray body;
+        if (id.endsWith("/input_items")) {
+            id.chop(12);
+            body = "{\"object\":\"list\",\"data\":[{\"id\":\"msg_in_" + id +
+                   "\",\"type\":\"message\",\"role\":\"user\",\"content\":[{\"type\":"
+                   "\"input_text\",\"text\":\"Say hello\"}]}],\"first_id\":\"msg_in_" +
+                   id + "\",\"last_id\":\"msg_in_" + id + "\",\"has_more\":false}";
+        } else if (id.endsWith("/cancel")) {
+            id.chop(7);
+            body = "{\"id\":\"" + id + "\",\"object\":\"response\",\"status\":\"cancelled\"}";
+        } else {
+            body = request.method == "GET"
+                       ? "{\"id\":\"" + id + "\",\"object\":\"response\",\"status\":\"completed\"}"
+                       : "{\"id\":\"" + id + "\",\"object\":\"response\",\"deleted\":true}";
+        }
+        sendComplete(exchange, 200, "application/json", body);
         return;
     }
     QJsonParseError parseError{};
