@@ -244,7 +244,10 @@ bool convertAssistantMessage(const QJsonArray &blocks, const QString &where, QJs
     return true;
 }
 
-bool convertSystem(const QJsonValue &system, QJsonArray *messages, QString *error)
+/// A system prompt (top-level `system`, or a `role: "system"` message's content at \a where)
+/// → an OpenAI system message.
+bool convertSystem(const QJsonValue &system, const QString &where, QJsonArray *messages,
+                   QString *error)
 {
     QString text;
     if (system.isString()) {
@@ -255,14 +258,14 @@ bool convertSystem(const QJsonValue &system, QJsonArray *messages, QString *erro
         for (qsizetype i = 0; i < blocks.size(); ++i) {
             const QJsonObject block = blocks.at(i).toObject();
             if (block.value(str("type")).toString() != str("text")) {
-                *error = str("system.") + QString::number(i) + str(".type: must be text");
+                *error = where + QLatin1Char('.') + QString::number(i) + str(".type: must be text");
                 return false;
             }
             texts << block.value(str("text")).toString();
         }
         text = texts.join(QLatin1Char('\n'));
     } else if (!system.isUndefined() && !system.isNull()) {
-        *error = str("system: must be a string or an array of text blocks");
+        *error = where + str(": must be a string or an array of text blocks");
         return false;
     }
     if (!text.isEmpty())
@@ -426,7 +429,7 @@ QJsonObject toOpenAIRequest(const QJsonObject &request, QString *error)
 
     QJsonObject out{{str("model"), model}, {str("max_tokens"), maxTokens}};
     QJsonArray messages;
-    if (!convertSystem(request.value(str("system")), &messages, error))
+    if (!convertSystem(request.value(str("system")), str("system"), &messages, error))
         return {};
 
     const QJsonArray input = request.value(str("messages")).toArray();
@@ -434,8 +437,16 @@ QJsonObject toOpenAIRequest(const QJsonObject &request, QString *error)
         const QJsonObject message = input.at(i).toObject();
         const QString where = str("messages.") + QString::number(i);
         const QString role = message.value(str("role")).toString();
+        if (role == str("system")) {
+            // A system message inside the conversation (Claude Code sends them): it applies
+            // from its position on, as an OpenAI system message does.
+            if (!convertSystem(message.value(str("content")), where + str(".content"), &messages,
+                               error))
+                return {};
+            continue;
+        }
         if (role != str("user") && role != str("assistant")) {
-            *error = where + str(".role: must be user or assistant");
+            *error = where + str(".role: must be user, assistant or system");
             return {};
         }
         const QJsonValue content = message.value(str("content"));
@@ -475,13 +486,26 @@ QJsonObject toOpenAIRequest(const QJsonObject &request, QString *error)
         out.insert(str("user"), user);
 
     const QJsonObject thinking = request.value(str("thinking")).toObject();
-    if (thinking.value(str("type")).toString() == str("enabled")) {
+    const QString thinkingType = thinking.value(str("type")).toString();
+    // output_config.effort (low, medium, high, max) sets the effort of adaptive thinking and
+    // of the answer itself; OpenAI's scale ends at high.
+    const QString effort =
+        request.value(str("output_config")).toObject().value(str("effort")).toString();
+    if (thinkingType == str("enabled")) {
         const QJsonValue budget = thinking.value(str("budget_tokens"));
         if (!budget.isDouble()) {
             *error = str("thinking.budget_tokens: required integer when thinking is enabled");
             return {};
         }
         out.insert(str("reasoning_effort"), effortForBudget(budget.toInteger()));
+    } else if (thinkingType != str("disabled") && !effort.isEmpty()) {
+        const bool known = effort == str("low") || effort == str("medium") ||
+                           effort == str("high") || effort == str("max");
+        if (!known) {
+            *error = str("output_config.effort: must be low, medium, high or max");
+            return {};
+        }
+        out.insert(str("reasoning_effort"), effort == str("max") ? str("high") : effort);
     }
     return out;
 }

@@ -19,6 +19,11 @@
 /// - Several text blocks of one assistant turn are joined with "\n"; user turns keep them as
 ///   separate text parts. `cache_control` has no Chat Completions field and is dropped.
 /// - Server tools (tools without `input_schema`, e.g. web_search_*) are dropped.
+/// - `role: "system"` messages inside `messages` (Claude Code sends them) become OpenAI system
+///   messages at their position.
+/// - Thinking: `enabled` with budget_tokens → reasoning_effort by the reference table;
+///   `adaptive` (or no thinking) with `output_config.effort` low/medium/high/max → that effort
+///   (max clamped to high); `disabled` → none set.
 /// - Tool arguments that are not a JSON object become `{"_raw_arguments": "<text>"}` so nothing
 ///   is lost; empty arguments become `{}`. Streamed arguments are forwarded verbatim.
 /// - `stop_reason` is `stop_sequence` only when the upstream names the matched stop (vLLM and

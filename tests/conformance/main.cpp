@@ -23,7 +23,8 @@ namespace {
 const QString kTokenKey = QStringLiteral("ConformanceToken000000000000000000000000000000001");
 
 /// Models the OpenAI channel serves; each has a model config. The error-* and slow ones select
-/// the mock's fault scenarios. "claude-mock" is served by an Anthropic channel.
+/// the mock's fault scenarios; the notools ones never call tools (for coding agents).
+/// "claude-mock" and "claude-mock-notools" are served by an Anthropic channel.
 const QStringList kModels = {QStringLiteral("gpt-4o-mini"),
                              QStringLiteral("gpt-4o"),
                              QStringLiteral("gpt-3.5-turbo-instruct"),
@@ -31,7 +32,8 @@ const QStringList kModels = {QStringLiteral("gpt-4o-mini"),
                              QStringLiteral("error-429"),
                              QStringLiteral("error-500"),
                              QStringLiteral("error-401"),
-                             QStringLiteral("drop-mid-stream")};
+                             QStringLiteral("drop-mid-stream"),
+                             QStringLiteral("gpt-4o-mini-notools")};
 
 bool seed(GatewayCore *core, const QString &upstreamBaseUrl, QString *error)
 {
@@ -53,11 +55,13 @@ bool seed(GatewayCore *core, const QString &upstreamBaseUrl, QString *error)
     anthropic.id = 14;
     anthropic.type = 14;
     anthropic.name = QStringLiteral("mock-anthropic");
-    anthropic.models = {QStringLiteral("claude-mock")};
-    if (!RelaySeed::insertChannel(db, anthropic, error) ||
-        !RelaySeed::insertModelConfig(db, QStringLiteral("claude-mock"),
-                                      QStringLiteral("anthropic"), error))
+    anthropic.models = {QStringLiteral("claude-mock"), QStringLiteral("claude-mock-notools")};
+    if (!RelaySeed::insertChannel(db, anthropic, error))
         return false;
+    for (const QString &model : anthropic.models) {
+        if (!RelaySeed::insertModelConfig(db, model, QStringLiteral("anthropic"), error))
+            return false;
+    }
     for (const QString &model : kModels) {
         if (!RelaySeed::insertModelConfig(db, model, QStringLiteral("openai"), error))
             return false;

@@ -120,7 +120,10 @@ QList<Block> contentBlocks(const QJsonObject &body, int id, bool *toolUse)
     const QJsonArray tools = body.value(QStringLiteral("tools")).toArray();
     const QJsonObject toolChoice = body.value(QStringLiteral("tool_choice")).toObject();
     const QString choiceType = toolChoice.value(QStringLiteral("type")).toString();
-    *toolUse = !tools.isEmpty() && choiceType != QLatin1String("none");
+    // Models named "…notools…" answer in text whatever tools are offered (coding agents offer
+    // tools on every turn; a mock that always called one would never end their loop).
+    *toolUse = !tools.isEmpty() && choiceType != QLatin1String("none") &&
+               !body.value(QStringLiteral("model")).toString().contains(QLatin1String("notools"));
     if (*toolUse) {
         const QString name =
             choiceType == QLatin1String("tool")

@@ -779,7 +779,8 @@ void MockUpstream::respondChat(const std::shared_ptr<Exchange> &exchange, const 
     const QJsonArray tools = body.value(QStringLiteral("tools")).toArray();
     const bool toolCall =
         !tools.isEmpty() &&
-        body.value(QStringLiteral("tool_choice")).toString() != QLatin1String("none");
+        body.value(QStringLiteral("tool_choice")).toString() != QLatin1String("none") &&
+        !body.value(QStringLiteral("model")).toString().contains(QLatin1String("notools"));
     const QByteArray toolName = quoted(tools.first()
                                            .toObject()
                                            .value(QStringLiteral("function"))

@@ -33,6 +33,9 @@ struct VertexAuth;
 /// /openai/responses[/<id>]?api-version=…, 404
 /// without api-version; the required key, if set, is checked in the `api-key` header).
 ///
+/// Models whose name contains "notools" answer in text even when the request offers tools
+/// (what a coding agent's one-shot prompt needs; the Anthropic responder does the same).
+///
 /// Fault scenarios are picked by the request's model name or an `X-Mock-Scenario` header:
 /// `error-<status>` (OpenAI error JSON with that status), `error-text-<status>` (plain text
 /// body), `slow-first-byte` (waits firstByteDelayMs() before answering), `drop-mid-stream`

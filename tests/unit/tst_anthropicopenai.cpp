@@ -58,6 +58,8 @@ private Q_SLOTS:
     void toolChoiceWithoutToolsIsDropped();
     void thinkingBudgetToEffort_data();
     void thinkingBudgetToEffort();
+    void adaptiveThinkingEffort();
+    void systemMessagesInTheConversation();
     void requestErrorsNameTheField_data();
     void requestErrorsNameTheField();
     void responseGolden();
@@ -263,6 +265,41 @@ void TestAnthropicOpenAI::thinkingBudgetToEffort()
                  .contains("reasoning_effort"));
 }
 
+void TestAnthropicOpenAI::adaptiveThinkingEffort()
+{
+    // Claude Code: adaptive thinking, effort in output_config.
+    const QJsonObject high = converted(R"({"model":"m","max_tokens":5,"messages":[],
+        "thinking":{"type":"adaptive","display":"omitted"},"output_config":{"effort":"high"}})");
+    QCOMPARE(high.value("reasoning_effort").toString(), QStringLiteral("high"));
+    QCOMPARE(converted(R"({"model":"m","max_tokens":5,"messages":[],
+                           "output_config":{"effort":"max"}})")
+                 .value("reasoning_effort")
+                 .toString(),
+             QStringLiteral("high"));
+    QVERIFY(!converted(R"({"model":"m","max_tokens":5,"messages":[],
+                           "thinking":{"type":"adaptive"}})")
+                 .contains("reasoning_effort"));
+    QVERIFY(!converted(R"({"model":"m","max_tokens":5,"messages":[],
+                           "thinking":{"type":"disabled"},"output_config":{"effort":"low"}})")
+                 .contains("reasoning_effort"));
+}
+
+void TestAnthropicOpenAI::systemMessagesInTheConversation()
+{
+    const QJsonObject out = converted(R"({"model":"m","max_tokens":5,"system":"top",
+        "messages":[{"role":"user","content":"hi"},
+                    {"role":"system","content":[{"type":"text","text":"env"},
+                                                {"type":"text","text":"more"}]},
+                    {"role":"assistant","content":"ok"}]})");
+    const QJsonArray messages = out.value("messages").toArray();
+    QCOMPARE(messages.size(), 4);
+    QCOMPARE(messages.at(0).toObject(), (QJsonObject{{"role", "system"}, {"content", "top"}}));
+    QCOMPARE(messages.at(1).toObject().value("role").toString(), QStringLiteral("user"));
+    QCOMPARE(messages.at(2).toObject(),
+             (QJsonObject{{"role", "system"}, {"content", "env\nmore"}}));
+    QCOMPARE(messages.at(3).toObject().value("role").toString(), QStringLiteral("assistant"));
+}
+
 void TestAnthropicOpenAI::requestErrorsNameTheField_data()
 {
     QTest::addColumn<QByteArray>("request");
@@ -276,9 +313,16 @@ void TestAnthropicOpenAI::requestErrorsNameTheField_data()
         << QByteArray(R"({"model":"m","max_tokens":"5","messages":[]})") << "max_tokens";
     QTest::newRow("messages") << QByteArray(R"({"model":"m","max_tokens":5})") << "messages";
     QTest::newRow("role") << QByteArray(
-                                 R"({"model":"m","max_tokens":5,"messages":[{"role":"system",
+                                 R"({"model":"m","max_tokens":5,"messages":[{"role":"tool",
                          "content":"x"}]})")
                           << "messages.0.role";
+    QTest::newRow("system message block")
+        << QByteArray(R"({"model":"m","max_tokens":5,"messages":[{"role":"system",
+                         "content":[{"type":"image"}]}]})")
+        << "messages.0.content.0.type";
+    QTest::newRow("effort") << QByteArray(R"({"model":"m","max_tokens":5,"messages":[],
+                         "thinking":{"type":"adaptive"},"output_config":{"effort":"huge"}})")
+                            << "output_config.effort";
     QTest::newRow("block type") << QByteArray(
                                        R"({"model":"m","max_tokens":5,"messages":[{"role":"user",
                          "content":[{"type":"text","text":"x"},{"type":"video"}]}]})")
