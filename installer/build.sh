@@ -21,7 +21,7 @@ DEPS=(
   qt6-base-dev qt6-base-dev-tools qt6-httpserver-dev qt6-websockets-dev
   qt6-declarative-dev qt6-declarative-dev-tools qt6-charts-dev qt6-tools-dev qt6-l10n-tools
   qt6-qpa-plugins libqt6sql6-sqlite libqt6sql6-psql libgl-dev libvulkan-dev
-  libcurl4-openssl-dev libsqlite3-dev libjemalloc-dev libhiredis-dev postgresql redis-server nodejs npm curl ca-certificates
+  libcurl4-openssl-dev libsqlite3-dev zlib1g-dev libjemalloc-dev libhiredis-dev postgresql redis-server nodejs npm curl ca-certificates
 )
 
 log() { printf '[build.sh] %s\n' "$*" >&2; }

@@ -5,6 +5,7 @@
 std::shared_ptr<const ProviderAdaptor> makeOpenAICompatibleAdaptor();
 std::shared_ptr<const ProviderAdaptor> makeAnthropicAdaptor();
 std::shared_ptr<const ProviderAdaptor> makeAzureAdaptor();
+std::shared_ptr<const ProviderAdaptor> makeBedrockAdaptor();
 
 void registerBuiltinProviders(ProviderRegistry &registry)
 {
@@ -16,4 +17,5 @@ void registerBuiltinProviders(ProviderRegistry &registry)
     const auto azure = makeAzureAdaptor();
     registry.add(3, azure); // Azure (deprecated type: dots removed from deployment names).
     registry.add(4, azure); // Azure.
+    registry.add(33, makeBedrockAdaptor()); // AWS Bedrock (Claude).
 }

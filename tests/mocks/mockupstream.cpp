@@ -1,5 +1,6 @@
 #include "mockupstream.h"
 #include "mockanthropic_p.h"
+#include "mockbedrock_p.h"
 #include "mockmodes_p.h"
 #include "mockresponses_p.h"
 
@@ -238,6 +239,7 @@ struct MockUpstream::Exchange
     bool delayDone = false;
     bool held = false;
     bool anthropic = false; ///< Answered in Anthropic's format (its response headers).
+    bool bedrock = false;   ///< Answered as AWS Bedrock (its headers come with the reply).
     QList<QPair<QByteArray, QByteArray>> extraHeaders;
 };
 
@@ -364,6 +366,12 @@ void MockUpstream::setRequiredApiKey(const QByteArray &key)
 {
     QMutexLocker lock(&m_mutex);
     m_requiredApiKey = key;
+}
+
+void MockUpstream::setBedrockApiKey(const QByteArray &key)
+{
+    QMutexLocker lock(&m_mutex);
+    m_bedrockApiKey = key;
 }
 
 QList<MockUpstream::Request> MockUpstream::requests() const
@@ -605,6 +613,9 @@ void MockUpstream::dispatch(Connection *connection, Request request)
     exchange->scenario = exchange->request.header("x-mock-scenario");
     if (exchange->scenario.isEmpty())
         exchange->scenario = exchange->request.model().toUtf8();
+    if (const QByteArray path = exchange->request.path.split('?').first();
+        exchange->scenario.isEmpty() && MockWire::isBedrockPath(path))
+        exchange->scenario = MockWire::bedrockModelId(path); // Bedrock: the model is in the path.
     Q_EMIT requestReceived(exchange->id);
 
     if (exchange->scenario == "hang")
@@ -641,6 +652,10 @@ void MockUpstream::respond(const std::shared_ptr<Exchange> &exchange)
     }
     if (MockWire::isAnthropicPath(path)) {
         respondAnthropic(exchange, path, requiredKey);
+        return;
+    }
+    if (MockWire::isBedrockPath(path)) {
+        respondBedrock(exchange, path);
         return;
     }
     const QString model = request.model();
@@ -846,6 +861,19 @@ void MockUpstream::respondAnthropic(const std::shared_ptr<Exchange> &exchange,
     sendReply(exchange, reply);
 }
 
+void MockUpstream::respondBedrock(const std::shared_ptr<Exchange> &exchange, const QByteArray &path)
+{
+    QByteArray apiKey;
+    {
+        QMutexLocker lock(&m_mutex);
+        apiKey = m_bedrockApiKey;
+    }
+    MockWire::Reply reply =
+        MockWire::bedrockReply(exchange->request, path, exchange->scenario, apiKey);
+    exchange->bedrock = true;
+    sendReply(exchange, reply);
+}
+
 void MockUpstream::respondModes(const std::shared_ptr<Exchange> &exchange, const QByteArray &path)
 {
     MockWire::Reply reply = MockWire::modesReply(exchange->request, path, exchange->scenario);
@@ -936,7 +964,9 @@ QByteArray MockUpstream::head(const std::shared_ptr<Exchange> &exchange, int sta
     out += contentLength >= 0 ? "Content-Length: " + number(contentLength) + "\r\n"
                               : QByteArray("Transfer-Encoding: chunked\r\n");
     out += exchange->closeAfter ? "Connection: close\r\n" : "Connection: keep-alive\r\n";
-    if (exchange->anthropic) {
+    if (exchange->bedrock) {
+        // Bedrock's own headers (x-amzn-RequestId, …) come with the reply.
+    } else if (exchange->anthropic) {
         out += "request-id: req_mock" + number(exchange->id) +
                "\r\n"
                "anthropic-organization-id: 5b0b5c1e-0000-4000-8000-00000000a1b2\r\n"
