@@ -9,6 +9,7 @@ std::shared_ptr<const ProviderAdaptor>
 makeVertexAIAdaptor(std::shared_ptr<const ProviderAdaptor> anthropic,
                     std::shared_ptr<const ProviderAdaptor> gemini);
 std::shared_ptr<const ProviderAdaptor> makeGeminiAdaptor();
+std::shared_ptr<const ProviderAdaptor> makeBedrockAdaptor();
 
 void registerBuiltinProviders(ProviderRegistry &registry)
 {
@@ -24,4 +25,5 @@ void registerBuiltinProviders(ProviderRegistry &registry)
     const auto gemini = makeGeminiAdaptor();
     registry.add(24, gemini);                                 // Google Gemini (native API).
     registry.add(42, makeVertexAIAdaptor(anthropic, gemini)); // Vertex AI.
+    registry.add(33, makeBedrockAdaptor());                   // AWS Bedrock (Claude).
 }

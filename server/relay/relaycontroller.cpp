@@ -661,6 +661,13 @@ void RelayController::startUpstream(RelayContext context, HttpExchange *exchange
     UpstreamRequest upstream = adaptor->buildRequest(channel, outbound.path, outbound.model,
                                                      outbound.body, context.stream);
     upstream.headers.append(outbound.headers);
+    if (upstream.url.isEmpty()) {
+        failBeforeUpstream(context, exchange, 502,
+                           QStringLiteral("channel %1: its key is not in the form its type "
+                                          "requires")
+                               .arg(channel.id));
+        return;
+    }
     if (!outbound.contentType.isEmpty()) {
         for (QByteArray &header : upstream.headers) {
             if (header.toLower().startsWith("content-type:"))

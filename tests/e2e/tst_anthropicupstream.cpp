@@ -2,10 +2,12 @@
 // API; Anthropic clients get the upstream's bytes unchanged. Both are accounted from the
 // upstream's usage, cache reads and cache writes kept apart.
 
+#include "chatstream.h"
 #include "gateway/gatewaycore.h"
 #include "logrows.h"
 #include "mockupstream.h"
 #include "rawhttpclient.h"
+#include "relayrequests.h"
 #include "relayseed.h"
 #include "storage/database.h"
 #include "storage/logwriter.h"
@@ -25,18 +27,6 @@ const QString kModel = QStringLiteral("claude-sonnet");
 const QString kUpstreamModel = QStringLiteral("claude-sonnet-4-5");
 const QByteArray kChannelKey = "sk-ant-channel-key";
 
-RawHttpClient::Headers headers(bool anthropic)
-{
-    RawHttpClient::Headers all;
-    if (anthropic) {
-        all.append(qMakePair(QByteArray("x-api-key"), "sk-" + kKey.toLatin1()));
-        all.append(qMakePair(QByteArray("anthropic-version"), QByteArray("2023-06-01")));
-    } else {
-        all.append(qMakePair(QByteArray("Authorization"), "Bearer sk-" + kKey.toLatin1()));
-    }
-    return all;
-}
-
 } // namespace
 
 class TstAnthropicUpstream : public QObject
@@ -49,27 +39,18 @@ private:
 
     RawHttpClient::Response post(const QByteArray &path, const QJsonObject &body, bool anthropic)
     {
-        return RawHttpClient::postJson(m_gateway.port(), path, body, headers(anthropic));
+        return RawHttpClient::postJson(m_gateway.port(), path, body,
+                                       RelayRequests::clientHeaders(kKey, anthropic));
     }
 
     static QJsonObject chat(bool stream, const QString &model = kModel)
     {
-        QJsonObject body{
-            {"model", model},
-            {"stream", stream},
-            {"messages", QJsonArray{QJsonObject{{"role", "system"}, {"content", "Be brief."}},
-                                    QJsonObject{{"role", "user"}, {"content", "Hello"}}}}};
-        if (stream)
-            body.insert("stream_options", QJsonObject{{"include_usage", true}});
-        return body;
+        return RelayRequests::chat(model, stream);
     }
 
     static QJsonObject message(bool stream, const QString &model = kModel)
     {
-        return {{"model", model},
-                {"max_tokens", 512},
-                {"stream", stream},
-                {"messages", QJsonArray{QJsonObject{{"role", "user"}, {"content", "Hello"}}}}};
+        return RelayRequests::message(model, stream);
     }
 
     QSqlRecord logRow(const QByteArray &requestId)
@@ -94,14 +75,7 @@ private:
         QCOMPARE(row.value("code").toInt(), 200);
         QCOMPARE(row.value("mode").toInt(), mode);
         QCOMPARE(row.value("channel_id").toInt(), 14);
-        QCOMPARE(row.value("usage_source").toString(), QStringLiteral("upstream"));
-        QCOMPARE(row.value("input_tokens").toInt(),
-                 MockUpstream::kAnthropicInputTokens + MockUpstream::kAnthropicCacheReadTokens +
-                     MockUpstream::kAnthropicCacheCreationTokens);
-        QCOMPARE(row.value("cached_tokens").toInt(), MockUpstream::kAnthropicCacheReadTokens);
-        QCOMPARE(row.value("cache_creation_tokens").toInt(),
-                 MockUpstream::kAnthropicCacheCreationTokens);
-        QCOMPARE(row.value("output_tokens").toInt(), MockUpstream::kAnthropicOutputTokens);
+        RelayRequests::checkAnthropicUsage(row);
     }
 
 private Q_SLOTS:
@@ -172,31 +146,12 @@ private Q_SLOTS:
     {
         const auto response = post("/v1/chat/completions", chat(true), false);
         QCOMPARE(response.status, 200);
-        QString text;
-        QJsonObject usage;
-        bool done = false;
-        for (const QByteArray &event : response.events()) {
-            const QByteArray data = event.trimmed().mid(6);
-            if (data == "[DONE]") {
-                done = true;
-                continue;
-            }
-            const QJsonObject chunk = QJsonDocument::fromJson(data).object();
-            QCOMPARE(chunk.value("object").toString(), QStringLiteral("chat.completion.chunk"));
-            const QJsonArray choices = chunk.value("choices").toArray();
-            if (!choices.isEmpty())
-                text += choices.first()
-                            .toObject()
-                            .value("delta")
-                            .toObject()
-                            .value("content")
-                            .toString();
-            if (chunk.value("usage").isObject())
-                usage = chunk.value("usage").toObject();
-        }
-        QVERIFY(done);
-        QCOMPARE(text, MockUpstream::replyText());
-        QCOMPARE(usage.value("completion_tokens").toInt(), MockUpstream::kAnthropicOutputTokens);
+        const ChatStream stream = ChatStream::fromSse(response.body);
+        QCOMPARE(stream.objects, QStringList{QStringLiteral("chat.completion.chunk")});
+        QVERIFY(stream.done);
+        QCOMPARE(stream.text, MockUpstream::replyText());
+        QCOMPARE(stream.usage.value("completion_tokens").toInt(),
+                 MockUpstream::kAnthropicOutputTokens);
         checkUpstreamRequest();
         QVERIFY(m_mock.lastRequest().json().value("stream").toBool());
         checkLogged(response.header("x-request-id"), 1);
@@ -204,33 +159,13 @@ private Q_SLOTS:
 
     void openAIClientStreamedToolCall()
     {
-        QJsonObject body = chat(true);
-        body.insert("tools", QJsonArray{QJsonObject{
-                                 {"type", "function"},
-                                 {"function",
-                                  QJsonObject{{"name", "get_weather"},
-                                              {"parameters", QJsonObject{{"type", "object"}}}}}}});
+        const QJsonObject body = RelayRequests::withWeatherTool(chat(true));
         const auto response = post("/v1/chat/completions", body, false);
         QCOMPARE(response.status, 200);
-        QString arguments;
-        QString name;
-        QString finish;
-        for (const QByteArray &event : response.events()) {
-            const QJsonObject chunk = QJsonDocument::fromJson(event.trimmed().mid(6)).object();
-            const QJsonObject choice = chunk.value("choices").toArray().first().toObject();
-            for (const QJsonValue &call :
-                 choice.value("delta").toObject().value("tool_calls").toArray()) {
-                const QJsonObject function = call.toObject().value("function").toObject();
-                if (function.contains("name"))
-                    name = function.value("name").toString();
-                arguments += function.value("arguments").toString();
-            }
-            if (choice.value("finish_reason").isString())
-                finish = choice.value("finish_reason").toString();
-        }
-        QCOMPARE(name, QStringLiteral("get_weather"));
-        QCOMPARE(arguments, MockUpstream::toolArguments());
-        QCOMPARE(finish, QStringLiteral("tool_calls"));
+        const ChatStream stream = ChatStream::fromSse(response.body);
+        QCOMPARE(stream.toolName, QStringLiteral("get_weather"));
+        QCOMPARE(stream.toolArguments, MockUpstream::toolArguments());
+        QCOMPARE(stream.finishReason, QStringLiteral("tool_calls"));
         const QJsonObject sentTool =
             m_mock.lastRequest().json().value("tools").toArray().first().toObject();
         QCOMPARE(sentTool.value("name").toString(), QStringLiteral("get_weather"));
@@ -280,7 +215,7 @@ private Q_SLOTS:
 
     void openAIFormatProviderServesAnthropicClientsNatively()
     {
-        RawHttpClient::Headers withBeta = headers(true);
+        RawHttpClient::Headers withBeta = RelayRequests::clientHeaders(kKey, true);
         withBeta.append(
             qMakePair(QByteArray("anthropic-beta"), QByteArray("interleaved-thinking-2025-05-14")));
         for (const bool stream : {false, true}) {

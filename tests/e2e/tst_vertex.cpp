@@ -6,6 +6,7 @@
 #include "logrows.h"
 #include "mockupstream.h"
 #include "rawhttpclient.h"
+#include "relayrequests.h"
 #include "relayseed.h"
 #include "storage/database.h"
 #include "testgateway.h"
@@ -65,18 +66,6 @@ QString serviceAccount(const QByteArray &privatePem, const QString &tokenUri)
             .toJson(QJsonDocument::Compact));
 }
 
-RawHttpClient::Headers headers(bool anthropic)
-{
-    RawHttpClient::Headers all;
-    if (anthropic) {
-        all.append(qMakePair(QByteArray("x-api-key"), "sk-" + kKey.toLatin1()));
-        all.append(qMakePair(QByteArray("anthropic-version"), QByteArray("2023-06-01")));
-    } else {
-        all.append(qMakePair(QByteArray("Authorization"), "Bearer sk-" + kKey.toLatin1()));
-    }
-    return all;
-}
-
 } // namespace
 
 class TstVertex : public QObject
@@ -91,12 +80,19 @@ private:
 
     RawHttpClient::Response post(const QByteArray &path, const QJsonObject &body, bool anthropic)
     {
-        return RawHttpClient::postJson(m_gateway.port(), path, body, headers(anthropic));
+        return RawHttpClient::postJson(m_gateway.port(), path, body,
+                                       RelayRequests::clientHeaders(kKey, anthropic));
     }
     /// The mock's address without the /v1 of its OpenAI base URL.
     QString mockRoot() const { return m_mock.baseUrl().chopped(3); }
-    static QJsonObject chat(const QString &model, bool stream);
-    static QJsonObject message(const QString &model, bool stream);
+    static QJsonObject chat(const QString &model, bool stream)
+    {
+        return RelayRequests::chat(model, stream);
+    }
+    static QJsonObject message(const QString &model, bool stream)
+    {
+        return RelayRequests::message(model, stream);
+    }
     void addChannel(qint64 id, const QString &key, const QString &model);
     void checkFailureLogged(const QByteArray &requestId, const QString &needle);
 
@@ -114,22 +110,6 @@ private Q_SLOTS:
     void unusableServiceAccount();
     void tokenGrantRefused();
 };
-
-QJsonObject TstVertex::chat(const QString &model, bool stream)
-{
-    return {{"model", model},
-            {"stream", stream},
-            {"messages", QJsonArray{QJsonObject{{"role", "system"}, {"content", "Be brief."}},
-                                    QJsonObject{{"role", "user"}, {"content", "Hello"}}}}};
-}
-
-QJsonObject TstVertex::message(const QString &model, bool stream)
-{
-    return {{"model", model},
-            {"max_tokens", 256},
-            {"stream", stream},
-            {"messages", QJsonArray{QJsonObject{{"role", "user"}, {"content", "Hello"}}}}};
-}
 
 void TstVertex::addChannel(qint64 id, const QString &key, const QString &model)
 {

@@ -145,7 +145,9 @@ QList<Block> contentBlocks(const QJsonObject &body, int id, bool *toolUse)
     return blocks;
 }
 
-Reply messageReply(const QJsonObject &body, int id, const QByteArray &scenario)
+} // namespace
+
+Reply MockWire::anthropicMessageReply(const QJsonObject &body, int id, const QByteArray &scenario)
 {
     const QByteArray messageId =
         "\"msg_mock" + QByteArray::number(id).rightJustified(16, '0') + '"';
@@ -209,8 +211,6 @@ Reply messageReply(const QJsonObject &body, int id, const QByteArray &scenario)
     return reply;
 }
 
-} // namespace
-
 QStringList MockUpstream::anthropicThinkingPieces()
 {
     return MockWire::splitAfterFirstPeriod(kAnthropicThinking);
@@ -264,5 +264,5 @@ Reply MockWire::anthropicReply(const MockUpstream::Request &request, const QByte
             "{\"input_tokens\":" + QByteArray::number(MockUpstream::kAnthropicInputTokens) + '}';
         return reply;
     }
-    return messageReply(body, id, scenario);
+    return anthropicMessageReply(body, id, scenario);
 }

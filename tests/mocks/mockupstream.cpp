@@ -1,5 +1,6 @@
 #include "mockupstream.h"
 #include "mockanthropic_p.h"
+#include "mockbedrock_p.h"
 #include "mockgemini_p.h"
 #include "mockmodes_p.h"
 #include "mockresponses_p.h"
@@ -250,6 +251,7 @@ struct MockUpstream::Exchange
     bool held = false;
     bool anthropic = false; ///< Answered in Anthropic's format (its response headers).
     bool gemini = false;    ///< Answered in Gemini's format (Google's response headers).
+    bool bedrock = false;   ///< Answered as AWS Bedrock (its headers come with the reply).
     QList<QPair<QByteArray, QByteArray>> extraHeaders;
 };
 
@@ -390,6 +392,12 @@ int MockUpstream::vertexTokenRequests() const
 {
     QMutexLocker lock(&m_mutex);
     return m_vertex->tokenRequests;
+}
+
+void MockUpstream::setBedrockApiKey(const QByteArray &key)
+{
+    QMutexLocker lock(&m_mutex);
+    m_bedrockApiKey = key;
 }
 
 QList<MockUpstream::Request> MockUpstream::requests() const
@@ -631,6 +639,9 @@ void MockUpstream::dispatch(Connection *connection, Request request)
     exchange->scenario = exchange->request.header("x-mock-scenario");
     if (exchange->scenario.isEmpty())
         exchange->scenario = exchange->request.model().toUtf8();
+    if (const QByteArray path = exchange->request.path.split('?').first();
+        exchange->scenario.isEmpty() && MockWire::isBedrockPath(path))
+        exchange->scenario = MockWire::bedrockModelId(path); // Bedrock: the model is in the path.
     Q_EMIT requestReceived(exchange->id);
 
     if (exchange->scenario == "hang")
@@ -681,6 +692,10 @@ void MockUpstream::respond(const std::shared_ptr<Exchange> &exchange)
     }
     if (MockWire::isGeminiPath(path)) {
         respondGemini(exchange, path, requiredKey);
+        return;
+    }
+    if (MockWire::isBedrockPath(path)) {
+        respondBedrock(exchange, path);
         return;
     }
     const QString model = request.model();
@@ -920,6 +935,19 @@ void MockUpstream::respondGemini(const std::shared_ptr<Exchange> &exchange, cons
     sendReply(exchange, reply);
 }
 
+void MockUpstream::respondBedrock(const std::shared_ptr<Exchange> &exchange, const QByteArray &path)
+{
+    QByteArray apiKey;
+    {
+        QMutexLocker lock(&m_mutex);
+        apiKey = m_bedrockApiKey;
+    }
+    MockWire::Reply reply =
+        MockWire::bedrockReply(exchange->request, path, exchange->scenario, apiKey);
+    exchange->bedrock = true;
+    sendReply(exchange, reply);
+}
+
 void MockUpstream::respondModes(const std::shared_ptr<Exchange> &exchange, const QByteArray &path)
 {
     MockWire::Reply reply = MockWire::modesReply(exchange->request, path, exchange->scenario);
@@ -1010,7 +1038,9 @@ QByteArray MockUpstream::head(const std::shared_ptr<Exchange> &exchange, int sta
     out += contentLength >= 0 ? "Content-Length: " + number(contentLength) + "\r\n"
                               : QByteArray("Transfer-Encoding: chunked\r\n");
     out += exchange->closeAfter ? "Connection: close\r\n" : "Connection: keep-alive\r\n";
-    if (exchange->anthropic) {
+    if (exchange->bedrock) {
+        // Bedrock's own headers (x-amzn-RequestId, …) come with the reply.
+    } else if (exchange->anthropic) {
         out += "request-id: req_mock" + number(exchange->id) +
                "\r\n"
                "anthropic-organization-id: 5b0b5c1e-0000-4000-8000-00000000a1b2\r\n"

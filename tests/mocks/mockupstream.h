@@ -92,6 +92,25 @@ struct VertexAuth;
 /// `error-text-<status>`, `slow-first-byte`, `hang`, `drop-mid-stream` (closes after
 /// kGeminiDropAfterEvents events) and `error-event-mid-stream` (kGeminiDropAfterEvents events,
 /// then `data: {"error":{…503 UNAVAILABLE}}` and the connection closes).
+/// AWS Bedrock's runtime (tests/mocks/mockbedrock.cpp; what a channel of type 33 with base URL
+/// `http://127.0.0.1:<port>` calls): POST /model/<modelId>/invoke and
+/// /model/<modelId>/invoke-with-response-stream. The model id (percent-decoded) is the
+/// scenario. Requests must carry a SigV4 signature by kBedrockAccessKeyId for service
+/// "bedrock" (recomputed here from the request as received, with the path encoded twice, host
+/// and x-amz-date signed, x-amz-date within 5 minutes) or `Authorization: Bearer` with the key
+/// of setBedrockApiKey(); otherwise 403 with Bedrock's `{"message":…}` (the signature mismatch
+/// message for a wrong secret) and `x-amzn-ErrorType`. The body must be an Anthropic Messages
+/// request with anthropic_version "bedrock-2023-05-31", max_tokens and messages, and without
+/// `model` and `stream` (400 ValidationException otherwise). Answers are the Anthropic
+/// responder's (model = the model id, same usage); streams are
+/// `application/vnd.amazon.eventstream` messages (headers :event-type chunk, :content-type
+/// application/json, :message-type event; payload `{"bytes":"<base64 of the Anthropic event>",
+/// "p":"<padding>"}`; message_stop also carries "amazon-bedrock-invocationMetrics"), one
+/// chunked-encoding chunk per message. Scenarios: `error-<status>` (Bedrock's exception for
+/// the status), `corrupt-crc` (the message after kBedrockFaultAfterEvents has a wrong message
+/// CRC; the rest follows), `exception-mid-stream` (kBedrockFaultAfterEvents chunks, then a
+/// `:message-type exception` message with `:exception-type throttlingException` and
+/// kBedrockThrottlingMessage), and the common slow-first-byte, hang and drop-mid-stream.
 ///
 /// GET and DELETE /v1/responses/<id> answer `{"id","object":"response",…}` for any id.
 /// OpenAI's Responses API (tests/mocks/mockresponses.cpp): POST /v1/responses, on the OpenAI
@@ -230,6 +249,16 @@ public:
         "The user greets me. I should greet back and introduce myself.";
     static constexpr char kGeminiThoughtSignature[] =
         "CiQBVKhc7mockc2lnbmF0dXJlLWZvci1haS1wcm94eS10ZXN0cw==";
+    /// AWS Bedrock: the only access key the mock accepts, and the secret it verifies SigV4
+    /// signatures with.
+    static constexpr char kBedrockAccessKeyId[] = "AKIAMOCKBEDROCK00001";
+    static constexpr char kBedrockSecretAccessKey[] = "mockBedrock/Secret+AccessKey0000EXAMPLE0";
+    /// Bedrock streams: chunk frames sent intact before the fault of corrupt-crc (the next
+    /// frame's message CRC is wrong) and exception-mid-stream (a throttlingException follows):
+    /// message_start, content_block_start, ping and two text deltas.
+    static constexpr int kBedrockFaultAfterEvents = 5;
+    static constexpr char kBedrockThrottlingMessage[] =
+        "Too many tokens, please wait before trying again.";
 
     /// Images: the b64_json of every image (a 1×1 transparent PNG) and the start of every url.
     static constexpr char kImageB64Json[] = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQV"
@@ -301,6 +330,9 @@ public:
     /// requests: without `x-api-key: <key>`, Anthropic's 401; Gemini requests: without
     /// `x-goog-api-key: <key>`, Google's 400 API_KEY_INVALID).
     void setRequiredApiKey(const QByteArray &key);
+    /// The Bedrock API key accepted as `Authorization: Bearer <key>`; empty (the default):
+    /// bearer tokens are refused and only SigV4 signatures are accepted.
+    void setBedrockApiKey(const QByteArray &key);
 
     /// Vertex AI (mockvertex_p.h): the public key that verifies service-account JWT assertions
     /// at /token, and an API key accepted as `x-goog-api-key`.
@@ -366,6 +398,7 @@ private:
                        const QByteArray &requiredKey);
     void respondModes(const std::shared_ptr<Exchange> &exchange, const QByteArray &path);
     void respondVertex(const std::shared_ptr<Exchange> &exchange, const QByteArray &path);
+    void respondBedrock(const std::shared_ptr<Exchange> &exchange, const QByteArray &path);
     void sendReply(const std::shared_ptr<Exchange> &exchange, MockWire::Reply &reply);
     void respondEmbeddings(const std::shared_ptr<Exchange> &exchange, const QJsonObject &body);
     void respondError(const std::shared_ptr<Exchange> &exchange, int status,
@@ -397,6 +430,7 @@ private:
     mutable QMutex m_mutex; ///< Guards everything below.
     QByteArray m_requiredApiKey;
     std::unique_ptr<MockWire::VertexAuth> m_vertex;
+    QByteArray m_bedrockApiKey;
     QHash<int, Record> m_records;
     QList<int> m_order;
     int m_nextId = 1;

@@ -94,6 +94,19 @@ private Q_SLOTS:
         QCOMPARE(request.url, QByteArray("https://api.anthropic.com/v1/messages"));
         QVERIFY(request.headers.contains("x-api-key: sk-ant"));
 
+        const ProviderAdaptor *bedrock = registry.forType(33);
+        QVERIFY(bedrock);
+        QVERIFY(bedrock->speaks("anthropic", 33));
+        QVERIFY(bedrock->supports(RelayMode::Responses));
+        QVERIFY(!bedrock->supports(RelayMode::Embeddings));
+        channel.type = 33;
+        channel.key = QStringLiteral("eu-west-1|bedrock-api-key");
+        const UpstreamRequest invoke = bedrock->buildRequest(
+            channel, "/chat/completions", QStringLiteral("anthropic.claude-v2:1"), "{}", false);
+        QCOMPARE(invoke.url, QByteArray("https://bedrock-runtime.eu-west-1.amazonaws.com/model/"
+                                        "anthropic.claude-v2%3A1/invoke"));
+        QVERIFY(invoke.headers.contains("Authorization: Bearer bedrock-api-key"));
+
         QVERIFY(registry.forType(3) && registry.forType(4));
         QVERIFY(!registry.forType(4)->supports(RelayMode::Rerank));
     }
@@ -174,7 +187,6 @@ private Q_SLOTS:
     {
         QVERIFY(!ProviderRegistry::instance().forType(0));
         QVERIFY(!ProviderRegistry::instance().forType(999));
-        QVERIFY(!ProviderRegistry::instance().forType(33)); // Bedrock: not yet.
     }
 };
 
