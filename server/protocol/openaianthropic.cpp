@@ -12,6 +12,7 @@ namespace OpenAIAnthropic {
 namespace {
 
 using ConversionUtil::str;
+using ConversionUtil::where;
 
 /// `chatcmpl-<suffix>` from an Anthropic message id (`msg_abc` → `chatcmpl-abc`); random if empty.
 QString completionId(const QString &messageId)
@@ -32,21 +33,9 @@ void keepCacheControl(const QJsonObject &from, QJsonObject *block)
         block->insert(str("cache_control"), cacheControl);
 }
 
-QString where(const QString &base, const char *field)
-{
-    return base + QLatin1Char('.') + str(field);
-}
-
-QString where(const QString &base, qsizetype index)
-{
-    return base + QLatin1Char('.') + QString::number(index);
-}
-
 QJsonObject imageBlock(const QJsonObject &part, const QString &at, QString *error)
 {
-    const QJsonValue imageUrl = part.value(str("image_url"));
-    const QString url = imageUrl.isString() ? imageUrl.toString()
-                                            : imageUrl.toObject().value(str("url")).toString();
+    const QString url = ConversionUtil::imageUrlOf(part);
     QJsonObject source;
     if (const auto data = ConversionUtil::parseDataUrl(url); data && data->isBase64) {
         source = {{str("type"), str("base64")},
@@ -309,23 +298,14 @@ bool convertMessages(const QJsonArray &input, QJsonObject *out, QList<Turn> *tur
 /// tools and tool_choice; \a forcesTool is set when tool_choice requires a tool call.
 bool convertTools(const QJsonObject &request, QJsonObject *out, bool *forcesTool, QString *error)
 {
+    QJsonArray input;
+    if (!ConversionUtil::checkedFunctionTools(request, &input, error))
+        return false;
     QJsonArray tools;
-    const QJsonArray input = request.value(str("tools")).toArray();
-    for (qsizetype i = 0; i < input.size(); ++i) {
-        const QJsonObject tool = input.at(i).toObject();
-        const QString at = where(str("tools"), i);
-        const QString type = tool.value(str("type")).toString(str("function"));
-        if (type != str("function")) {
-            *error = where(at, "type") + str(": only function tools are supported, not '") + type +
-                     QLatin1Char('\'');
-            return false;
-        }
+    for (const QJsonValue &value : std::as_const(input)) {
+        const QJsonObject tool = value.toObject();
         const QJsonObject function = tool.value(str("function")).toObject();
         const QString name = function.value(str("name")).toString();
-        if (name.isEmpty()) {
-            *error = at + str(".function.name: required string");
-            return false;
-        }
         QJsonObject schema = function.value(str("parameters")).toObject();
         if (!schema.contains(str("type")))
             schema.insert(str("type"), str("object"));
@@ -378,20 +358,6 @@ bool convertTools(const QJsonObject &request, QJsonObject *out, bool *forcesTool
     return true;
 }
 
-/// A positive integer field, or 0 when absent; -1 (and \a error) when invalid.
-qint64 positiveInteger(const QJsonObject &request, const char *field, QString *error)
-{
-    const QJsonValue value = request.value(str(field));
-    if (value.isUndefined() || value.isNull())
-        return 0;
-    if (!value.isDouble() || value.toDouble() < 1 ||
-        value.toDouble() != double(value.toInteger())) {
-        *error = str(field) + str(": must be a positive integer");
-        return -1;
-    }
-    return value.toInteger();
-}
-
 } // namespace
 
 QString finishReason(const QString &stopReason)
@@ -437,17 +403,9 @@ QJsonObject toAnthropicRequest(const QJsonObject &request, const QString &upstre
         error = &ignored;
     error->clear();
 
-    if (!request.value(str("messages")).isArray()) {
-        *error = str("messages: required array");
+    if (!ConversionUtil::checkChatRequest(request, str("an Anthropic channel"), error))
         return {};
-    }
-    if (request.value(str("n")).toInteger(1) > 1) {
-        *error = str("n: an Anthropic channel returns one choice; n must be 1");
-        return {};
-    }
-    qint64 maxTokens = positiveInteger(request, "max_completion_tokens", error);
-    if (maxTokens == 0)
-        maxTokens = positiveInteger(request, "max_tokens", error);
+    qint64 maxTokens = ConversionUtil::maxOutputTokens(request, error);
     if (maxTokens < 0)
         return {};
     if (maxTokens == 0)
@@ -488,13 +446,7 @@ QJsonObject toAnthropicRequest(const QJsonObject &request, const QString &upstre
     }
     out.insert(str("max_tokens"), maxTokens);
 
-    QJsonArray stops;
-    const QJsonValue stop = request.value(str("stop"));
-    const QJsonArray stopList = stop.isString() ? QJsonArray{stop} : stop.toArray();
-    for (const QJsonValue &value : stopList) {
-        if (!value.toString().isEmpty())
-            stops.append(value);
-    }
+    const QJsonArray stops = ConversionUtil::stopSequences(request);
     if (!stops.isEmpty())
         out.insert(str("stop_sequences"), stops);
     if (request.value(str("stream")).toBool())
@@ -573,30 +525,12 @@ AnthropicStreamDecoder::AnthropicStreamDecoder(const QString &clientModel)
 QJsonObject AnthropicStreamDecoder::chunk(const QJsonObject &delta,
                                           const QJsonValue &finishReason) const
 {
-    const QJsonObject choice{
-        {str("index"), 0},
-        {str("delta"), delta},
-        {str("finish_reason"), finishReason.isUndefined() ? QJsonValue() : finishReason},
-    };
-    return QJsonObject{
-        {str("id"), m_id},
-        {str("object"), str("chat.completion.chunk")},
-        {str("created"), m_created},
-        {str("model"), m_model},
-        {str("choices"), QJsonArray{choice}},
-    };
+    return ConversionUtil::openAIChunk(m_id, m_created, m_model, delta, finishReason);
 }
 
 QJsonObject AnthropicStreamDecoder::usageChunk() const
 {
-    return QJsonObject{
-        {str("id"), m_id},
-        {str("object"), str("chat.completion.chunk")},
-        {str("created"), m_created},
-        {str("model"), m_model},
-        {str("choices"), QJsonArray()},
-        {str("usage"), openAIUsage(m_usage)},
-    };
+    return ConversionUtil::openAIUsageChunk(m_id, m_created, m_model, openAIUsage(m_usage));
 }
 
 void AnthropicStreamDecoder::mergeUsage(const QJsonObject &u)
@@ -723,9 +657,8 @@ QList<QJsonObject> AnthropicStreamDecoder::onEvent(const QByteArray &eventName,
     if (type == str("error")) {
         m_finished = true;
         const QJsonObject error = data.value(str("error")).toObject();
-        return {QJsonObject{
-            {str("error"), QJsonObject{{str("message"), error.value(str("message")).toString()},
-                                       {str("type"), error.value(str("type")).toString()}}}}};
+        return {ConversionUtil::openAIErrorChunk(error.value(str("message")).toString(),
+                                                 error.value(str("type")).toString())};
     }
     return {}; // ping and event types added later.
 }
@@ -737,10 +670,8 @@ QList<QJsonObject> AnthropicStreamDecoder::finish()
     m_finished = true;
     if (m_sawMessageDelta)
         return {usageChunk()};
-    return {QJsonObject{
-        {str("error"),
-         QJsonObject{{str("message"), str("the Anthropic stream ended before message_stop")},
-                     {str("type"), str("upstream_error")}}}}};
+    return {ConversionUtil::openAIErrorChunk(str("the Anthropic stream ended before message_stop"),
+                                             str("upstream_error"))};
 }
 
 } // namespace OpenAIAnthropic

@@ -5,6 +5,8 @@
 std::shared_ptr<const ProviderAdaptor> makeOpenAICompatibleAdaptor();
 std::shared_ptr<const ProviderAdaptor> makeAnthropicAdaptor();
 std::shared_ptr<const ProviderAdaptor> makeAzureAdaptor();
+std::shared_ptr<const ProviderAdaptor> makeOllamaAdaptor();
+std::shared_ptr<const ProviderAdaptor> makeCohereAdaptor();
 
 void registerBuiltinProviders(ProviderRegistry &registry)
 {
@@ -16,4 +18,6 @@ void registerBuiltinProviders(ProviderRegistry &registry)
     const auto azure = makeAzureAdaptor();
     registry.add(3, azure); // Azure (deprecated type: dots removed from deployment names).
     registry.add(4, azure); // Azure.
+    registry.add(30, makeOllamaAdaptor()); // Ollama.
+    registry.add(35, makeCohereAdaptor()); // Cohere.
 }
