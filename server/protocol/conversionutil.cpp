@@ -1,5 +1,6 @@
 #include "conversionutil.h"
 
+#include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QUuid>
@@ -94,6 +95,13 @@ std::optional<DataUrl> parseDataUrl(const QString &url)
 QJsonObject openAITextPart(const QString &text)
 {
     return QJsonObject{{str("type"), str("text")}, {str("text"), text}};
+}
+
+QString imageUrlOf(const QJsonObject &part)
+{
+    const QJsonValue imageUrl = part.value(str("image_url"));
+    return imageUrl.isString() ? imageUrl.toString()
+                               : imageUrl.toObject().value(str("url")).toString();
 }
 
 QJsonObject openAIImagePart(const QString &url)
@@ -217,6 +225,190 @@ QJsonObject base64Embeddings(QJsonObject embeddingsList)
     }
     embeddingsList.insert(str("data"), data);
     return embeddingsList;
+}
+
+QString where(const QString &base, const char *field)
+{
+    return base + QLatin1Char('.') + str(field);
+}
+
+QString where(const QString &base, qsizetype index)
+{
+    return base + QLatin1Char('.') + QString::number(index);
+}
+
+qint64 maxOutputTokens(const QJsonObject &request, QString *error)
+{
+    const qint64 completion = positiveInteger(request, "max_completion_tokens", error);
+    return completion != 0 ? completion : positiveInteger(request, "max_tokens", error);
+}
+
+QJsonArray stopSequences(const QJsonObject &request)
+{
+    const QJsonValue stop = request.value(str("stop"));
+    QJsonArray stops;
+    for (const QJsonValue &value : stop.isString() ? QJsonArray{stop} : stop.toArray()) {
+        if (!value.toString().isEmpty())
+            stops.append(value);
+    }
+    return stops;
+}
+
+QStringList embeddingInputs(const QJsonObject &request, QString *error)
+{
+    const QJsonValue input = request.value(str("input"));
+    if (input.isString())
+        return {input.toString()};
+    QStringList texts;
+    const QJsonArray items = input.toArray();
+    for (qsizetype i = 0; i < items.size(); ++i) {
+        if (!items.at(i).isString()) {
+            *error = where(str("input"), i) + str(": must be a string (token arrays cannot be "
+                                                  "sent to this channel)");
+            return {};
+        }
+        texts << items.at(i).toString();
+    }
+    if (texts.isEmpty())
+        *error = str("input: required string or array of strings");
+    return texts;
+}
+
+bool checkChatRequest(const QJsonObject &request, const QString &upstream, QString *error)
+{
+    if (!request.value(str("messages")).isArray()) {
+        *error = str("messages: required array");
+        return false;
+    }
+    if (request.value(str("n")).toInteger(1) > 1) {
+        *error = str("n: ") + upstream + str(" returns one choice; n must be 1");
+        return false;
+    }
+    return true;
+}
+
+QJsonObject openAIToolCall(const QJsonValue &id, const QJsonObject &function)
+{
+    const QJsonValue arguments = function.value(str("arguments"));
+    return QJsonObject{
+        {str("id"), id},
+        {str("type"), str("function")},
+        {str("function"),
+         QJsonObject{{str("name"), function.value(str("name"))},
+                     {str("arguments"), arguments.isString() ? arguments.toString()
+                                                             : QString::fromUtf8(compactJson(
+                                                                   arguments.toObject()))}}},
+    };
+}
+
+bool checkedFunctionTools(const QJsonObject &request, QJsonArray *tools, QString *error)
+{
+    const QJsonArray input = request.value(str("tools")).toArray();
+    for (qsizetype i = 0; i < input.size(); ++i) {
+        if (functionOfTool(input.at(i).toObject(), i, error).isEmpty())
+            return false;
+    }
+    *tools = input;
+    return true;
+}
+
+QString forcedFunction(const QJsonObject &request)
+{
+    return request.value(str("tool_choice"))
+        .toObject()
+        .value(str("function"))
+        .toObject()
+        .value(str("name"))
+        .toString();
+}
+
+bool functionToolsOf(const QJsonObject &request, QJsonArray *tools, QString *error)
+{
+    QJsonArray input;
+    if (!checkedFunctionTools(request, &input, error))
+        return false;
+    const QString only = forcedFunction(request);
+    for (const QJsonValue &tool : std::as_const(input)) {
+        const QJsonObject function = tool.toObject().value(str("function")).toObject();
+        const QString name = function.value(str("name")).toString();
+        if (!only.isEmpty() && name != only)
+            continue;
+        QJsonObject converted{{str("name"), name}};
+        for (const char *key : {"description", "parameters"}) {
+            if (function.contains(str(key)))
+                converted.insert(str(key), function.value(str(key)));
+        }
+        tools->append(QJsonObject{{str("type"), str("function")}, {str("function"), converted}});
+    }
+    if (!only.isEmpty() && tools->isEmpty()) {
+        *error = str("tool_choice: names a function that is not in tools");
+        return false;
+    }
+    return true;
+}
+
+QString newCompletionId()
+{
+    return replaceIdPrefix(QString(), QString(), str("chatcmpl-"));
+}
+
+QString newToolCallId()
+{
+    return str("call_") + QUuid::createUuid().toString(QUuid::Id128).left(24);
+}
+
+QJsonObject openAIErrorChunk(const QString &message, const QString &type)
+{
+    return QJsonObject{{str("error"), QJsonObject{{str("message"), message}, {str("type"), type}}}};
+}
+
+QJsonObject openAIChatCompletion(const QString &id, const QString &model,
+                                 const QJsonObject &message, const QString &finishReason,
+                                 const QJsonObject &usage)
+{
+    const QJsonObject choice{
+        {str("index"), 0},
+        {str("message"), message},
+        {str("finish_reason"), finishReason},
+    };
+    return QJsonObject{
+        {str("id"), id},
+        {str("object"), str("chat.completion")},
+        {str("created"), QDateTime::currentSecsSinceEpoch()},
+        {str("model"), model},
+        {str("choices"), QJsonArray{choice}},
+        {str("usage"), usage},
+    };
+}
+
+QJsonObject openAIUsage(qint64 promptTokens, qint64 completionTokens, qint64 cachedTokens)
+{
+    QJsonObject usage{
+        {str("prompt_tokens"), promptTokens},
+        {str("completion_tokens"), completionTokens},
+        {str("total_tokens"), promptTokens + completionTokens},
+    };
+    if (cachedTokens > 0)
+        usage.insert(str("prompt_tokens_details"),
+                     QJsonObject{{str("cached_tokens"), cachedTokens}});
+    return usage;
+}
+
+QJsonObject openAIEmbeddingList(const QJsonArray &vectors, const QString &model,
+                                qint64 promptTokens)
+{
+    QJsonArray data;
+    for (qsizetype i = 0; i < vectors.size(); ++i)
+        data.append(QJsonObject{{str("object"), str("embedding")},
+                                {str("index"), i},
+                                {str("embedding"), vectors.at(i)}});
+    return QJsonObject{
+        {str("object"), str("list")},
+        {str("data"), data},
+        {str("model"), model},
+        {str("usage"),
+         QJsonObject{{str("prompt_tokens"), promptTokens}, {str("total_tokens"), promptTokens}}},
+    };
 }
 
 } // namespace ConversionUtil

@@ -3,8 +3,10 @@
 #include "model/logrecord.h"
 
 #include <QByteArray>
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QString>
+#include <QStringList>
 
 #include <functional>
 #include <optional>
@@ -46,6 +48,8 @@ std::optional<DataUrl> parseDataUrl(const QString &url);
 /// OpenAI content parts: `{"type":"text","text":…}` and
 /// `{"type":"image_url","image_url":{"url":…}}`.
 QJsonObject openAITextPart(const QString &text);
+/// The URL of an `image_url` part (`{"url":…}`, or a bare string as some clients send it).
+QString imageUrlOf(const QJsonObject &part);
 QJsonObject openAIImagePart(const QString &url);
 
 /// Walks an OpenAI message `content` at \a at: a non-empty string is one text part
@@ -93,5 +97,57 @@ inline qint64 tokensForCharacters(qint64 characters)
 {
     return (characters + 3) / 4;
 }
+
+/// `<base>.<field>` and `<base>.<index>`: where a request error is, for error messages.
+QString where(const QString &base, const char *field);
+QString where(const QString &base, qsizetype index);
+
+/// The output token limit of an OpenAI request: max_completion_tokens, else max_tokens; 0 when
+/// neither is set, -1 (and \a error) when invalid.
+qint64 maxOutputTokens(const QJsonObject &request, QString *error);
+/// OpenAI `stop` (a string or an array) as an array of its non-empty strings.
+QJsonArray stopSequences(const QJsonObject &request);
+/// The strings of an embeddings request's `input` (a string or an array of strings); empty and
+/// \a error set when it is missing or holds token arrays.
+QStringList embeddingInputs(const QJsonObject &request, QString *error);
+
+/// What every native chat conversion needs of an OpenAI request: `messages` is an array and
+/// `n` at most 1; false and \a error otherwise (\a upstream names the channel in the message,
+/// e.g. "an Ollama channel").
+bool checkChatRequest(const QJsonObject &request, const QString &upstream, QString *error);
+/// An OpenAI tool call `{id, type: "function", function: {name, arguments}}` from a native
+/// call's \a function (`{name, arguments}`): arguments given as a JSON object (Ollama's) are
+/// serialised compactly, a string stays as it is.
+QJsonObject openAIToolCall(const QJsonValue &id, const QJsonObject &function);
+
+/// The `tools` of an OpenAI request, checked: every one a function with a name. Returns them as
+/// they are; false and \a error (naming the field) otherwise.
+bool checkedFunctionTools(const QJsonObject &request, QJsonArray *tools, QString *error);
+/// The checked tools as `{"type":"function","function":{name[,description][,parameters]}}`
+/// (the shape Ollama's and Cohere's APIs share), only the one a tool_choice object names when it
+/// names one (an error when it names none of them).
+bool functionToolsOf(const QJsonObject &request, QJsonArray *tools, QString *error);
+/// The function a tool_choice object (`{"type":"function","function":{"name":…}}`) names, else
+/// empty.
+QString forcedFunction(const QJsonObject &request);
+
+/// A fresh `chatcmpl-<random>` id and a fresh `call_<random>` tool call id.
+QString newCompletionId();
+QString newToolCallId();
+
+// OpenAI answer objects built by the converters of native upstreams.
+
+/// The error chunk the relay ends a stream with: `{"error":{"message","type"}}`.
+QJsonObject openAIErrorChunk(const QString &message, const QString &type);
+/// A `chat.completion` with one choice (index 0) of \a message, created now.
+QJsonObject openAIChatCompletion(const QString &id, const QString &model,
+                                 const QJsonObject &message, const QString &finishReason,
+                                 const QJsonObject &usage);
+/// An OpenAI `usage` object of prompt and completion tokens (total = their sum), with
+/// `prompt_tokens_details.cached_tokens` when \a cachedTokens > 0.
+QJsonObject openAIUsage(qint64 promptTokens, qint64 completionTokens, qint64 cachedTokens = 0);
+/// An OpenAI embeddings answer (`object: list`) of \a vectors (float arrays, in input order).
+QJsonObject openAIEmbeddingList(const QJsonArray &vectors, const QString &model,
+                                qint64 promptTokens);
 
 } // namespace ConversionUtil

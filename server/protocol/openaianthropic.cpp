@@ -13,6 +13,7 @@ namespace {
 
 using ConversionUtil::positiveInteger;
 using ConversionUtil::str;
+using ConversionUtil::where;
 
 /// `chatcmpl-<suffix>` from an Anthropic message id (`msg_abc` → `chatcmpl-abc`); random if empty.
 QString completionId(const QString &messageId)
@@ -33,21 +34,9 @@ void keepCacheControl(const QJsonObject &from, QJsonObject *block)
         block->insert(str("cache_control"), cacheControl);
 }
 
-QString where(const QString &base, const char *field)
-{
-    return base + QLatin1Char('.') + str(field);
-}
-
-QString where(const QString &base, qsizetype index)
-{
-    return base + QLatin1Char('.') + QString::number(index);
-}
-
 QJsonObject imageBlock(const QJsonObject &part, const QString &at, QString *error)
 {
-    const QJsonValue imageUrl = part.value(str("image_url"));
-    const QString url = imageUrl.isString() ? imageUrl.toString()
-                                            : imageUrl.toObject().value(str("url")).toString();
+    const QString url = ConversionUtil::imageUrlOf(part);
     QJsonObject source;
     if (const auto data = ConversionUtil::parseDataUrl(url); data && data->isBase64) {
         source = {{str("type"), str("base64")},
@@ -404,17 +393,9 @@ QJsonObject toAnthropicRequest(const QJsonObject &request, const QString &upstre
         error = &ignored;
     error->clear();
 
-    if (!request.value(str("messages")).isArray()) {
-        *error = str("messages: required array");
+    if (!ConversionUtil::checkChatRequest(request, str("an Anthropic channel"), error))
         return {};
-    }
-    if (request.value(str("n")).toInteger(1) > 1) {
-        *error = str("n: an Anthropic channel returns one choice; n must be 1");
-        return {};
-    }
-    qint64 maxTokens = positiveInteger(request, "max_completion_tokens", error);
-    if (maxTokens == 0)
-        maxTokens = positiveInteger(request, "max_tokens", error);
+    qint64 maxTokens = ConversionUtil::maxOutputTokens(request, error);
     if (maxTokens < 0)
         return {};
     if (maxTokens == 0)
@@ -455,13 +436,7 @@ QJsonObject toAnthropicRequest(const QJsonObject &request, const QString &upstre
     }
     out.insert(str("max_tokens"), maxTokens);
 
-    QJsonArray stops;
-    const QJsonValue stop = request.value(str("stop"));
-    const QJsonArray stopList = stop.isString() ? QJsonArray{stop} : stop.toArray();
-    for (const QJsonValue &value : stopList) {
-        if (!value.toString().isEmpty())
-            stops.append(value);
-    }
+    const QJsonArray stops = ConversionUtil::stopSequences(request);
     if (!stops.isEmpty())
         out.insert(str("stop_sequences"), stops);
     if (request.value(str("stream")).toBool())
@@ -672,9 +647,8 @@ QList<QJsonObject> AnthropicStreamDecoder::onEvent(const QByteArray &eventName,
     if (type == str("error")) {
         m_finished = true;
         const QJsonObject error = data.value(str("error")).toObject();
-        return {QJsonObject{
-            {str("error"), QJsonObject{{str("message"), error.value(str("message")).toString()},
-                                       {str("type"), error.value(str("type")).toString()}}}}};
+        return {ConversionUtil::openAIErrorChunk(error.value(str("message")).toString(),
+                                                 error.value(str("type")).toString())};
     }
     return {}; // ping and event types added later.
 }
@@ -686,10 +660,8 @@ QList<QJsonObject> AnthropicStreamDecoder::finish()
     m_finished = true;
     if (m_sawMessageDelta)
         return {usageChunk()};
-    return {QJsonObject{
-        {str("error"),
-         QJsonObject{{str("message"), str("the Anthropic stream ended before message_stop")},
-                     {str("type"), str("upstream_error")}}}}};
+    return {ConversionUtil::openAIErrorChunk(str("the Anthropic stream ended before message_stop"),
+                                             str("upstream_error"))};
 }
 
 } // namespace OpenAIAnthropic

@@ -10,6 +10,8 @@ makeVertexAIAdaptor(std::shared_ptr<const ProviderAdaptor> anthropic,
                     std::shared_ptr<const ProviderAdaptor> gemini);
 std::shared_ptr<const ProviderAdaptor> makeGeminiAdaptor();
 std::shared_ptr<const ProviderAdaptor> makeBedrockAdaptor();
+std::shared_ptr<const ProviderAdaptor> makeOllamaAdaptor();
+std::shared_ptr<const ProviderAdaptor> makeCohereAdaptor();
 
 void registerBuiltinProviders(ProviderRegistry &registry)
 {
@@ -26,4 +28,6 @@ void registerBuiltinProviders(ProviderRegistry &registry)
     registry.add(24, gemini);                                 // Google Gemini (native API).
     registry.add(42, makeVertexAIAdaptor(anthropic, gemini)); // Vertex AI.
     registry.add(33, makeBedrockAdaptor());                   // AWS Bedrock (Claude).
+    registry.add(30, makeOllamaAdaptor());                    // Ollama.
+    registry.add(35, makeCohereAdaptor());                    // Cohere.
 }

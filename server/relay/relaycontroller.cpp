@@ -401,13 +401,16 @@ qint64 RelayController::estimatePromptTokens(const QJsonObject &body)
         ++messages;
         addContent(message.toObject().value(QStringLiteral("content")));
     }
-    for (const char *field : {"prompt", "input"}) {
+    // Rerank: the query and the documents (strings or {"text"}).
+    for (const char *field : {"prompt", "input", "query", "documents"}) {
         const QJsonValue value = body.value(QLatin1String(field));
         if (value.isString())
             chars += value.toString().size();
         else if (value.isArray())
             for (const QJsonValue &item : value.toArray())
-                chars += item.toString().size();
+                chars += item.isObject()
+                             ? item.toObject().value(QStringLiteral("text")).toString().size()
+                             : item.toString().size();
     }
     return (chars + 3) / 4 + (messages > 0 ? messages * 3 + 3 : 0);
 }

@@ -63,7 +63,8 @@ public:
 
     /// Picks a channel: weighted random by priority (0 counts as 10). Nullptr for an empty list.
     static const Channel *pickChannel(const QList<const Channel *> &candidates, quint32 random);
-    /// Rough prompt size in tokens: 4 characters a token, plus 3 per message.
+    /// Rough prompt size in tokens (messages, prompt, input, a rerank query and its documents): 4
+    /// characters a token, plus 3 per message.
     static qint64 estimatePromptTokens(const QJsonObject &body);
 
 private:

@@ -1,6 +1,6 @@
-// aiproxy-mock-upstream: the tests' mock OpenAI (and Anthropic Messages) upstream as a standalone
-// server, for manual use (curl, the benchmarks). Prints the port it listens on, then serves until
-// killed.
+// aiproxy-mock-upstream: the tests' mock OpenAI (and Anthropic Messages, Ollama, Cohere v2)
+// upstream as a standalone server, for manual use (curl, the benchmarks). Prints the port it
+// listens on, then serves until killed.
 #include "mockupstream.h"
 
 #include <QCommandLineParser>
@@ -13,10 +13,11 @@ int main(int argc, char **argv)
     QCoreApplication::setApplicationName(QStringLiteral("aiproxy-mock-upstream"));
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
-        "Mock OpenAI upstream, also speaking Anthropic's Messages API on /v1/messages. Models "
-        "named error-<status>, error-text-<status>, slow-first-byte, drop-mid-stream, hang (or, "
-        "on /v1/messages, error-event-mid-stream) select a fault; any other model answers "
-        "normally."));
+        "Mock OpenAI upstream, also speaking Anthropic's Messages API on /v1/messages, Ollama's "
+        "on /api/chat and /api/embed and Cohere's v2 on /v2/chat, /v2/embed and /v2/rerank. "
+        "Models named error-<status>, error-text-<status>, slow-first-byte, drop-mid-stream, "
+        "hang (or, on /v1/messages, /api/chat and /v2/chat, error-event-mid-stream) select a "
+        "fault; any other model answers normally."));
     parser.addHelpOption();
     const QCommandLineOption hostOption(QStringLiteral("host"),
                                         QStringLiteral("Address to listen on."),
@@ -33,7 +34,8 @@ int main(int argc, char **argv)
         QStringLiteral("500"));
     const QCommandLineOption keyOption(
         QStringLiteral("api-key"),
-        QStringLiteral("Require 'Authorization: Bearer <key>' (Anthropic: 'x-api-key')."),
+        QStringLiteral("Require 'Authorization: Bearer <key>' (Anthropic: 'x-api-key'; Ollama "
+                       "needs none unless this is set)."),
         QStringLiteral("key"));
     parser.addOptions({hostOption, portOption, delayOption, firstByteOption, keyOption});
     parser.process(app);

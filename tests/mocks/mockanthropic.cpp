@@ -237,15 +237,9 @@ Reply MockWire::anthropicReply(const MockUpstream::Request &request, const QByte
     QJsonParseError parseError{};
     const QJsonDocument document = QJsonDocument::fromJson(request.body, &parseError);
     const QJsonObject body = document.object();
-    if (scenario.startsWith("error-text-")) {
-        Reply reply;
-        reply.status = scenario.mid(11).toInt();
-        reply.contentType = "text/plain; charset=utf-8";
-        reply.body = "upstream exploded: plain text failure\n";
-        return reply;
-    }
-    if (scenario.startsWith("error-") && scenario != "error-event-mid-stream") {
-        const int status = scenario.mid(6).toInt();
+    if (scenario.startsWith("error-text-"))
+        return plainTextError(scenario);
+    if (const int status = errorStatus(scenario)) {
         const auto [type, message] =
             errorKind(status, body.value(QStringLiteral("model")).toString());
         return errorReply(id, status, type, message);

@@ -438,21 +438,12 @@ Reply rerank(const MockUpstream::Request &request)
     for (const QJsonValue &document : documents)
         texts << (document.isObject() ? document.toObject().value(QStringLiteral("text")).toString()
                                       : document.toString());
-    QList<int> order(texts.size());
-    QList<double> scores;
-    for (int i = 0; i < texts.size(); ++i) {
-        order[i] = i;
-        scores << MockUpstream::rerankScore(query, texts.at(i));
-    }
-    std::stable_sort(order.begin(), order.end(),
-                     [&scores](int a, int b) { return scores.at(a) > scores.at(b); });
     const int topN = body.value(QStringLiteral("top_n")).toInt(int(texts.size()));
     const bool returnDocuments = body.value(QStringLiteral("return_documents")).toBool(false);
     QByteArray results;
-    for (int rank = 0; rank < qMin(topN, int(order.size())); ++rank) {
-        const int index = order.at(rank);
-        results += (rank ? "," : "") + QByteArray("{\"index\":") + number(index) +
-                   ",\"relevance_score\":" + QByteArray::number(scores.at(index), 'g', 17);
+    for (const auto &[index, score] : MockWire::rankDocuments(query, texts, topN)) {
+        results += (results.isEmpty() ? "" : ",") + QByteArray("{\"index\":") + number(index) +
+                   ",\"relevance_score\":" + QByteArray::number(score, 'g', 17);
         if (returnDocuments)
             results += ",\"document\":{\"text\":" + quoted(texts.at(index)) + '}';
         results += '}';

@@ -1,8 +1,10 @@
 #include "mockupstream.h"
 #include "mockanthropic_p.h"
 #include "mockbedrock_p.h"
+#include "mockcohere_p.h"
 #include "mockgemini_p.h"
 #include "mockmodes_p.h"
+#include "mockollama_p.h"
 #include "mockresponses_p.h"
 #include "mockvertex_p.h"
 
@@ -16,6 +18,7 @@
 #include <QTimer>
 #include <QtEndian>
 
+#include <algorithm>
 #include <utility>
 
 QByteArray MockWire::quoted(const QString &text)
@@ -103,6 +106,43 @@ MockWire::Reply MockWire::openAiError(int status, const QByteArray &message, con
     reply.contentType = "application/json; charset=utf-8";
     reply.body = pretty(json, 4) + '\n';
     return reply;
+}
+
+MockWire::Reply MockWire::plainTextError(const QByteArray &scenario)
+{
+    Reply reply;
+    reply.status = scenario.mid(11).toInt();
+    reply.contentType = "text/plain; charset=utf-8";
+    reply.body = "upstream exploded: plain text failure\n";
+    return reply;
+}
+
+int MockWire::errorStatus(const QByteArray &scenario)
+{
+    if (!scenario.startsWith("error-") || scenario.startsWith("error-text-"))
+        return 0;
+    return scenario.mid(6).toInt(); // error-event-mid-stream: not a number, 0.
+}
+
+QList<QPair<int, double>> MockWire::rankDocuments(const QString &query, const QStringList &texts,
+                                                  int topN)
+{
+    QList<QPair<int, double>> ranked;
+    for (int i = 0; i < texts.size(); ++i)
+        ranked.append({i, MockUpstream::rerankScore(query, texts.at(i))});
+    std::stable_sort(ranked.begin(), ranked.end(),
+                     [](const auto &a, const auto &b) { return a.second > b.second; });
+    return ranked.mid(0, qMax(0, topN));
+}
+
+QString MockWire::firstFunctionName(const QJsonArray &tools)
+{
+    return tools.first()
+        .toObject()
+        .value(QStringLiteral("function"))
+        .toObject()
+        .value(QStringLiteral("name"))
+        .toString();
 }
 
 MockWire::Reply MockWire::invalidJsonError()
@@ -252,6 +292,7 @@ struct MockUpstream::Exchange
     bool anthropic = false; ///< Answered in Anthropic's format (its response headers).
     bool gemini = false;    ///< Answered in Gemini's format (Google's response headers).
     bool bedrock = false;   ///< Answered as AWS Bedrock (its headers come with the reply).
+    bool native = false;    ///< Ollama or Cohere: none of OpenAI's response headers.
     QList<QPair<QByteArray, QByteArray>> extraHeaders;
 };
 
@@ -698,6 +739,16 @@ void MockUpstream::respond(const std::shared_ptr<Exchange> &exchange)
         respondBedrock(exchange, path);
         return;
     }
+    if (MockWire::isOllamaPath(path)) {
+        respondNative(exchange,
+                      MockWire::ollamaReply(request, path, exchange->scenario, requiredKey));
+        return;
+    }
+    if (MockWire::isCoherePath(path)) {
+        respondNative(exchange,
+                      MockWire::cohereReply(request, path, exchange->scenario, requiredKey));
+        return;
+    }
     const QString model = request.model();
     const QByteArray &scenario = exchange->scenario;
     const bool keyMatches = azure ? request.header("api-key") == requiredKey
@@ -708,8 +759,8 @@ void MockUpstream::respond(const std::shared_ptr<Exchange> &exchange)
         return;
     }
     if (scenario.startsWith("error-text-")) {
-        sendComplete(exchange, scenario.mid(11).toInt(), "text/plain; charset=utf-8",
-                     "upstream exploded: plain text failure\n");
+        MockWire::Reply reply = MockWire::plainTextError(scenario);
+        sendReply(exchange, reply);
         return;
     }
     if (scenario.startsWith("error-")) {
@@ -796,12 +847,7 @@ void MockUpstream::respondChat(const std::shared_ptr<Exchange> &exchange, const 
         !tools.isEmpty() &&
         body.value(QStringLiteral("tool_choice")).toString() != QLatin1String("none") &&
         !body.value(QStringLiteral("model")).toString().contains(QLatin1String("notools"));
-    const QByteArray toolName = quoted(tools.first()
-                                           .toObject()
-                                           .value(QStringLiteral("function"))
-                                           .toObject()
-                                           .value(QStringLiteral("name"))
-                                           .toString());
+    const QByteArray toolName = quoted(MockWire::firstFunctionName(tools));
     const QByteArray toolCallId = "\"call_mock" + QByteArray::number(id) + '"';
 
     if (!body.value(QStringLiteral("stream")).toBool()) {
@@ -954,6 +1000,12 @@ void MockUpstream::respondModes(const std::shared_ptr<Exchange> &exchange, const
     sendReply(exchange, reply);
 }
 
+void MockUpstream::respondNative(const std::shared_ptr<Exchange> &exchange, MockWire::Reply reply)
+{
+    exchange->native = true;
+    sendReply(exchange, reply);
+}
+
 void MockUpstream::sendReply(const std::shared_ptr<Exchange> &exchange, MockWire::Reply &reply)
 {
     exchange->extraHeaders = std::move(reply.headers);
@@ -1056,7 +1108,7 @@ QByteArray MockUpstream::head(const std::shared_ptr<Exchange> &exchange, int sta
                "X-Content-Type-Options: nosniff\r\n"
                "Server-Timing: gfet4t7; dur=" +
                number(100 + exchange->id) + "\r\n";
-    } else {
+    } else if (!exchange->native) {
         out += "access-control-expose-headers: X-Request-ID\r\n"
                "openai-organization: mock-org\r\n"
                "openai-processing-ms: 7\r\n"

@@ -162,6 +162,59 @@ struct VertexAuth;
 ///   kRerankTokensPerDocument per document.
 /// Missing required fields get OpenAI's 400 `missing_required_parameter` with its `param`.
 ///
+/// Ollama's native API (tests/mocks/mockollama.cpp; what a channel of type 30 with base URL
+/// "http://127.0.0.1:<port>" calls), no key needed (when setRequiredApiKey() is set,
+/// `Authorization: Bearer <key>` is, as a proxy in front of Ollama would demand: 401
+/// `{"error":"unauthorized"}`):
+/// - POST /api/chat: streamed unless the body says `"stream": false`. Streamed as NDJSON
+///   (`Content-Type: application/x-ndjson`, one object and "\n" per chunk of the chunked body):
+///   `{"model","created_at","message":{"role":"assistant","content":<piece>},"done":false}` per
+///   replyPieces() piece, then `{"model","created_at","message":{…"content":""},
+///   "done_reason":"stop","done":true,"total_duration",…,"prompt_eval_count":kOllamaPromptTokens,
+///   …,"eval_count":kOllamaOutputTokens,…}`. When the request's `think` is true or a level, the
+///   message first carries `thinking` (ollamaThinkingPieces(), one line each). When it has
+///   `tools`, one line carries the whole call instead of text: `"tool_calls":[{"id":
+///   "call_mock<id>","function":{"index":0,"name":<first tool>,"arguments":<toolArguments() as an
+///   object>}}]`. Not streamed: one object with the whole message, done_reason and counters
+///   (`application/json; charset=utf-8`).
+/// - POST /api/embed ({model, input: string or strings, dimensions}): `{"model","embeddings":
+///   [[embedding(i)…]],"total_duration","load_duration","prompt_eval_count":
+///   kOllamaEmbedTokensPerInput per input}`.
+/// - Errors are `{"error":"…"}`; scenarios `error-<status>` (404: `model "<m>" not found, try
+///   pulling it first`), `error-text-<status>`, `slow-first-byte`, `hang`, `drop-mid-stream`
+///   (kDropAfterEvents lines, then the socket closes) and `error-event-mid-stream` (two lines,
+///   then `{"error":kOllamaStreamError}` ends the body).
+///
+/// Cohere's v2 API (tests/mocks/mockcohere.cpp; a channel of type 35 with base URL
+/// "http://127.0.0.1:<port>"), `Authorization: Bearer <key>` required (equal to
+/// setRequiredApiKey() when that is set): 401 `{"id":…,"message":"invalid api token"}` (no key:
+/// "no api key supplied"). Compact JSON; ids are UUIDs ending in the request number.
+/// - POST /v2/chat: `{"id","message":{"role":"assistant","content":[{"type":"text","text":
+///   replyText()}]},"finish_reason":"COMPLETE","usage":{"billed_units":{"input_tokens":
+///   kCohereBilledInputTokens,"output_tokens":kCohereOutputTokens},"tokens":{"input_tokens":
+///   kCohereInputTokens,"output_tokens":kCohereOutputTokens}}}`; with `thinking` {"type":
+///   "enabled"} a `thinking` content part (kCohereThinking) comes first; with `tools` (and
+///   tool_choice not "NONE") the message is `{"role","tool_plan":kCohereToolPlan,"tool_calls":
+///   [{"id":"get_weather_mock<id>","type":"function","function":{"name":<first tool>,
+///   "arguments":toolArguments()}}]}` and finish_reason TOOL_CALL. Streamed (`"stream": true`,
+///   text/event-stream): `event: <type>\ndata: {…"type":"<type>"…}\n\n` per chunk:
+///   message-start (id, empty message), then either content-start/content-delta per piece/
+///   content-end (a thinking block at index 0 first when thinking is on, two deltas), or
+///   tool-plan-delta per cohereToolPlanPieces() piece, tool-call-start (index 0, id, name, empty
+///   arguments), tool-call-delta per toolArgumentPieces() piece and tool-call-end; last
+///   message-end with delta.finish_reason and delta.usage.
+/// - POST /v2/embed ({model, texts, input_type (required), embedding_types, output_dimension}):
+///   `{"id","embeddings":{"float":[…]},"texts":[…],"meta":{"api_version":{"version":"2"},
+///   "billed_units":{"input_tokens":kCohereEmbedTokensPerText per text}},"response_type":
+///   "embeddings_by_type"}`.
+/// - POST /v2/rerank ({model, query, documents: strings, top_n}): `{"id","results":[{"index",
+///   "relevance_score"}],"meta":{"api_version":{"version":"2"},"billed_units":{"search_units":
+///   kCohereSearchUnits}}}`, by descending rerankScore(), at most top_n (Cohere v2 returns no
+///   documents and no token counts).
+/// - Scenarios `error-<status>` (Cohere's error JSON), `error-text-<status>`, `slow-first-byte`,
+///   `hang`, `drop-mid-stream` and `error-event-mid-stream` (message-start and two events, then
+///   message-end with finish_reason ERROR and delta.error kCohereStreamError).
+///
 /// Runs on its own thread, so tests may block their own thread. Every request is recorded with
 /// what was answered; the observers are thread-safe, the signals come from the mock's thread.
 class MockUpstream : public QObject
@@ -290,6 +343,29 @@ public:
     static constexpr int kRerankTokensPerDocument = 7;
     static double rerankScore(const QString &query, const QString &document);
 
+    /// Ollama: the counters of every chat answer, embedding prompt tokens per input, the
+    /// thinking text (see ollamaThinkingPieces()) and the error line of error-event-mid-stream.
+    static constexpr int kOllamaPromptTokens = 26;
+    static constexpr int kOllamaOutputTokens = 12;
+    static constexpr int kOllamaEmbedTokensPerInput = 4;
+    static constexpr char kOllamaThinking[] = "The user greets me. I greet back.";
+    static constexpr char kOllamaStreamError[] =
+        "an error was encountered while running the model: unexpected EOF";
+    static QStringList ollamaThinkingPieces();
+    /// Cohere: usage of every chat answer (tokens and billed units), embedding input tokens per
+    /// text, rerank search units, the tool plan and thinking texts (streamed in two pieces
+    /// each) and the error of error-event-mid-stream.
+    static constexpr int kCohereInputTokens = 17;
+    static constexpr int kCohereBilledInputTokens = 11;
+    static constexpr int kCohereOutputTokens = 9;
+    static constexpr int kCohereEmbedTokensPerText = 3;
+    static constexpr int kCohereSearchUnits = 1;
+    static constexpr char kCohereToolPlan[] = "I will look up the weather in Paris.";
+    static constexpr char kCohereThinking[] = "A greeting. Answer kindly.";
+    static constexpr char kCohereStreamError[] = "internal server error, please try again";
+    static QStringList cohereToolPlanPieces();
+    static QStringList cohereThinkingPieces();
+
     explicit MockUpstream(QObject *parent = nullptr);
     ~MockUpstream() override;
 
@@ -399,6 +475,8 @@ private:
     void respondModes(const std::shared_ptr<Exchange> &exchange, const QByteArray &path);
     void respondVertex(const std::shared_ptr<Exchange> &exchange, const QByteArray &path);
     void respondBedrock(const std::shared_ptr<Exchange> &exchange, const QByteArray &path);
+    /// Ollama's and Cohere's APIs: answers with their own headers only.
+    void respondNative(const std::shared_ptr<Exchange> &exchange, MockWire::Reply reply);
     void sendReply(const std::shared_ptr<Exchange> &exchange, MockWire::Reply &reply);
     void respondEmbeddings(const std::shared_ptr<Exchange> &exchange, const QJsonObject &body);
     void respondError(const std::shared_ptr<Exchange> &exchange, int status,

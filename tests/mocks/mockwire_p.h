@@ -1,11 +1,12 @@
 #pragma once
 
-// Internal to the mock upstream library: what the responders (mockanthropic.cpp, mockmodes.cpp)
-// share with MockUpstream (mockupstream.cpp). Responders build their answers as plain data;
-// MockUpstream writes them to the socket, so the delay, hold and drop machinery is shared by
-// every wire format.
+// Internal to the mock upstream library: what the responders (mockanthropic.cpp, mockmodes.cpp,
+// mockollama.cpp, mockcohere.cpp) share with MockUpstream (mockupstream.cpp). Responders build
+// their answers as plain data; MockUpstream writes them to the socket, so the delay, hold and drop
+// machinery is shared by every wire format.
 
 #include <QByteArray>
+#include <QJsonArray>
 #include <QList>
 #include <QPair>
 #include <QString>
@@ -34,6 +35,17 @@ struct Reply
     int dropAfter = -1;                           ///< Close the socket after this many events.
     bool closeAfter = false;                      ///< `Connection: close`, closed once written.
 };
+
+/// The plain-text answer of scenario `error-text-<status>` (a proxy's failure page).
+Reply plainTextError(const QByteArray &scenario);
+/// The status scenario `error-<status>` asks for; 0 for any other scenario (error-text-… and
+/// error-event-mid-stream included).
+int errorStatus(const QByteArray &scenario);
+/// Rerank: (document index, MockUpstream::rerankScore()) by descending score (ties: by index),
+/// at most \a topN of them.
+QList<QPair<int, double>> rankDocuments(const QString &query, const QStringList &texts, int topN);
+/// The name of the first tool of an OpenAI-shaped `tools` array (`function.name`).
+QString firstFunctionName(const QJsonArray &tools);
 
 /// OpenAI's error answer: `{"error":{"message","type","param","code"}}`, indented by 4 as
 /// OpenAI sends errors. \a param and \a code are JSON literals (`null` or a quoted string).

@@ -183,6 +183,52 @@ private Q_SLOTS:
                  QStringLiteral("slow down"));
     }
 
+    void ollamaAndCohere()
+    {
+        const ProviderRegistry &registry = ProviderRegistry::instance();
+        const ProviderAdaptor *ollama = registry.forType(30);
+        QVERIFY(ollama);
+        QCOMPARE(ollama->nativeProtocol(), QByteArray("ollama"));
+        QCOMPARE(ollama->defaultBaseUrl(30), QStringLiteral("http://localhost:11434"));
+        for (RelayMode mode : {RelayMode::ChatCompletions, RelayMode::Anthropic, RelayMode::Gemini,
+                               RelayMode::Responses, RelayMode::Embeddings})
+            QVERIFY(ollama->supports(mode));
+        QVERIFY(!ollama->supports(RelayMode::Rerank));
+        QVERIFY(!ollama->speaks("openai", 30) && !ollama->speaks("anthropic", 30));
+        QVERIFY(ollama->newStreamFramer()->accepts("application/x-ndjson"));
+        Channel channel;
+        channel.type = 30;
+        UpstreamRequest request = ollama->buildRequest(channel, "/chat/completions",
+                                                       QStringLiteral("llama3"), "{}", true);
+        QCOMPARE(request.url, QByteArray("http://localhost:11434/api/chat"));
+        for (const QByteArray &header : std::as_const(request.headers))
+            QVERIFY(!header.toLower().startsWith("authorization:")); // No key, no header.
+        channel.key = QStringLiteral("proxy-token");
+        request = ollama->buildRequest(channel, "/embeddings", QStringLiteral("e"), "{}", false);
+        QCOMPARE(request.url, QByteArray("http://localhost:11434/api/embed"));
+        QVERIFY(request.headers.contains("Authorization: Bearer proxy-token"));
+
+        const ProviderAdaptor *cohere = registry.forType(35);
+        QVERIFY(cohere);
+        QCOMPARE(cohere->nativeProtocol(), QByteArray("cohere"));
+        QCOMPARE(cohere->defaultBaseUrl(35), QStringLiteral("https://api.cohere.com"));
+        QVERIFY(cohere->supports(RelayMode::Rerank) && cohere->supports(RelayMode::Embeddings));
+        QVERIFY(!cohere->supports(RelayMode::ImagesGenerations));
+        QVERIFY(cohere->newStreamFramer()->accepts("text/event-stream"));
+        channel.type = 35;
+        channel.key = QStringLiteral("co-key");
+        const QList<QPair<QByteArray, QByteArray>> paths = {
+            {"/chat/completions", "https://api.cohere.com/v2/chat"},
+            {"/embeddings", "https://api.cohere.com/v2/embed"},
+            {"/rerank", "https://api.cohere.com/v2/rerank"},
+        };
+        for (const auto &[path, url] : paths) {
+            request = cohere->buildRequest(channel, path, QStringLiteral("m"), "{}", false);
+            QCOMPARE(request.url, url);
+            QVERIFY(request.headers.contains("Authorization: Bearer co-key"));
+        }
+    }
+
     void unknownTypesAreNotServed()
     {
         QVERIFY(!ProviderRegistry::instance().forType(0));

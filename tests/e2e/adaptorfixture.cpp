@@ -1,0 +1,83 @@
+#include "adaptorfixture.h"
+
+#include "clientcalls.h"
+#include "gateway/gatewaycore.h"
+#include "logrows.h"
+#include "storage/database.h"
+
+#include <QVariant>
+
+AdaptorFixture::AdaptorFixture(const QString &tokenKey)
+    : m_tokenKey(tokenKey)
+{
+}
+
+bool AdaptorFixture::start(QString *error)
+{
+    if (!m_mock.start()) {
+        *error = QStringLiteral("the mock upstream could not listen");
+        return false;
+    }
+    return m_gateway.start(error);
+}
+
+bool AdaptorFixture::seed(const QString &group, const QList<RelaySeed::ChannelRow> &channels,
+                          QString *error)
+{
+    QSqlDatabase db = m_gateway.core()->mainDatabase()->connection();
+    bool ok = RelaySeed::insertGroup(db, group, error) &&
+              RelaySeed::insertToken(db, {1, m_tokenKey, QStringLiteral("t"), group, {}, 1}, error);
+    QStringList models;
+    for (const RelaySeed::ChannelRow &channel : channels) {
+        ok = ok && RelaySeed::insertChannel(db, channel, error);
+        models += channel.models;
+    }
+    models.removeDuplicates();
+    for (const QString &model : std::as_const(models))
+        ok = ok && RelaySeed::insertModelConfig(db, model, QStringLiteral("test"), error);
+    if (ok)
+        m_gateway.core()->reloadSnapshot();
+    return ok;
+}
+
+QString AdaptorFixture::mockBase() const
+{
+    return QStringLiteral("http://127.0.0.1:%1").arg(m_mock.port());
+}
+
+RawHttpClient::Response AdaptorFixture::post(const QByteArray &path, const QJsonObject &body,
+                                             bool anthropic) const
+{
+    return RawHttpClient::postJson(port(), path, body, ClientCalls::auth(m_tokenKey, anthropic));
+}
+
+QSqlRecord AdaptorFixture::logRow(const RawHttpClient::Response &response) const
+{
+    return LogRows::waitFor(m_gateway.core(), response.header("x-request-id"));
+}
+
+QString AdaptorFixture::loggedUsageMismatch(const RawHttpClient::Response &response, int mode,
+                                            int channelId, int inputTokens, int outputTokens,
+                                            const QString &usageSource) const
+{
+    const QSqlRecord row = logRow(response);
+    if (row.isEmpty())
+        return QStringLiteral("no log row");
+    const QList<std::pair<const char *, QVariant>> expected = {
+        {"code", 200},
+        {"mode", mode},
+        {"channel_id", channelId},
+        {"usage_source", usageSource},
+        {"input_tokens", inputTokens},
+        {"output_tokens", outputTokens},
+        {"total_tokens", inputTokens + outputTokens},
+    };
+    QStringList mismatches;
+    for (const auto &[column, value] : expected) {
+        const QVariant actual = row.value(QLatin1String(column));
+        if (actual.toString() != value.toString())
+            mismatches << QStringLiteral("%1 is %2, not %3")
+                              .arg(QLatin1String(column), actual.toString(), value.toString());
+    }
+    return mismatches.join(QStringLiteral("; "));
+}
