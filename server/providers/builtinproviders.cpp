@@ -5,6 +5,7 @@
 std::shared_ptr<const ProviderAdaptor> makeOpenAICompatibleAdaptor();
 std::shared_ptr<const ProviderAdaptor> makeAnthropicAdaptor();
 std::shared_ptr<const ProviderAdaptor> makeAzureAdaptor();
+std::shared_ptr<const ProviderAdaptor> makeDoc2xAdaptor();
 std::shared_ptr<const ProviderAdaptor>
 makeVertexAIAdaptor(std::shared_ptr<const ProviderAdaptor> anthropic,
                     std::shared_ptr<const ProviderAdaptor> gemini);
@@ -21,4 +22,5 @@ void registerBuiltinProviders(ProviderRegistry &registry)
     registry.add(3, azure); // Azure (deprecated type: dots removed from deployment names).
     registry.add(4, azure); // Azure.
     registry.add(42, makeVertexAIAdaptor(anthropic, nullptr)); // Vertex AI.
+    registry.add(46, makeDoc2xAdaptor());                      // Doc2x (PDF parsing only).
 }

@@ -1,5 +1,6 @@
 #include "mockupstream.h"
 #include "mockanthropic_p.h"
+#include "mockdoc2x_p.h"
 #include "mockmodes_p.h"
 #include "mockresponses_p.h"
 #include "mockvertex_p.h"
@@ -259,6 +260,7 @@ QJsonObject MockUpstream::Request::json() const
 MockUpstream::MockUpstream(QObject *parent)
     : QObject(parent)
     , m_vertex(std::make_unique<MockWire::VertexAuth>())
+    , m_doc2x(std::make_unique<MockWire::Doc2xTasks>())
 {
     m_thread.setObjectName(QStringLiteral("mock-upstream"));
 }
@@ -289,6 +291,20 @@ QStringList MockUpstream::toolArgumentPieces()
     return {QStringLiteral("{\""),   QStringLiteral("location"), QStringLiteral("\":\""),
             QStringLiteral("Paris"), QStringLiteral("\",\""),    QStringLiteral("unit"),
             QStringLiteral("\":\""), QStringLiteral("celsius"),  QStringLiteral("\"}")};
+}
+
+QString MockUpstream::doc2xPageMarkdown(int index)
+{
+    if (index > 0)
+        return QStringLiteral("## Page %1\n\nText of page %1.\n").arg(index + 1);
+    return QStringLiteral("# Quarterly report\n\n<!-- Media -->\n\n<img src=\"") +
+           QLatin1String(kDoc2xImageUrl) +
+           QStringLiteral(
+               "\"/>\n\n<!-- Media -->\n\nFigure 1: Revenue by region.\n\n"
+               "<table><tr><td rowspan=\"2\">Region</td><td colspan=\"2\">Revenue</td></tr>"
+               "<tr><td>2023</td><td>2024</td></tr><tr><td>North</td><td>10</td><td>12</td></tr>"
+               "</table>\n\nRevenue grew in every region.\n\n<!-- Footnote -->\n\n"
+               "1 Unaudited figures.\n\n<!-- Footnote -->\n");
 }
 
 QList<float> MockUpstream::embedding(int inputIndex, int dimensions)
@@ -620,6 +636,8 @@ void MockUpstream::dispatch(Connection *connection, Request request)
     exchange->scenario = exchange->request.header("x-mock-scenario");
     if (exchange->scenario.isEmpty())
         exchange->scenario = exchange->request.model().toUtf8();
+    if (exchange->scenario.isEmpty())
+        exchange->scenario = MockWire::doc2xScenario(exchange->request);
     Q_EMIT requestReceived(exchange->id);
 
     if (exchange->scenario == "hang")
@@ -645,6 +663,10 @@ void MockUpstream::respond(const std::shared_ptr<Exchange> &exchange)
     QByteArray path = request.path.split('?').first();
     if (MockWire::isVertexPath(path)) {
         respondVertex(exchange, path);
+        return;
+    }
+    if (MockWire::isDoc2xPath(path)) {
+        respondDoc2x(exchange, path, requiredKey);
         return;
     }
     // Azure OpenAI: /openai/deployments/<deployment>/<operation>?api-version=…, key in api-key.
@@ -873,6 +895,18 @@ void MockUpstream::respondVertex(const std::shared_ptr<Exchange> &exchange, cons
     {
         QMutexLocker lock(&m_mutex);
         reply = MockWire::vertexReply(exchange->request, path, scenario, m_vertex.get());
+    }
+    sendReply(exchange, reply);
+}
+
+void MockUpstream::respondDoc2x(const std::shared_ptr<Exchange> &exchange, const QByteArray &path,
+                                const QByteArray &requiredKey)
+{
+    MockWire::Reply reply;
+    {
+        QMutexLocker lock(&m_mutex);
+        reply = MockWire::doc2xReply(exchange->request, path, exchange->scenario, requiredKey,
+                                     m_doc2x.get());
     }
     sendReply(exchange, reply);
 }
