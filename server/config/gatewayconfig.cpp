@@ -46,6 +46,8 @@ constexpr Setting kSettings[] = {
      "Drain deadline for in-flight requests on SIGTERM (SHUTDOWN_TIMEOUT)."},
     {"UPSTREAM_CONNECT_TIMEOUT", "upstream-connect-timeout", "s",
      "Upstream connect timeout (UPSTREAM_CONNECT_TIMEOUT)."},
+    {"PARSE_PDF_TIMEOUT", "parse-pdf-timeout", "s",
+     "Longest a /v1/parse/pdf request may wait for its provider (PARSE_PDF_TIMEOUT)."},
     {"LOG_FLUSH_INTERVAL_MS", "log-flush-interval", "ms",
      "Log writer batch interval (LOG_FLUSH_INTERVAL_MS)."},
     {"LOG_BATCH_SIZE", "log-batch-size", "rows",
@@ -281,6 +283,7 @@ ConfigLoader::Result ConfigLoader::load(const QStringList &arguments,
     integer("HEADER_TIMEOUT", &c.headerTimeoutSec, 1, 3600);
     integer("SHUTDOWN_TIMEOUT", &c.shutdownTimeoutSec, 0, 3600);
     integer("UPSTREAM_CONNECT_TIMEOUT", &c.upstreamConnectTimeoutSec, 1, 600);
+    integer("PARSE_PDF_TIMEOUT", &c.parsePdfTimeoutSec, 1, 86400);
     integer("LOG_FLUSH_INTERVAL_MS", &c.logFlushIntervalMs, 10, 60000);
     integer("LOG_BATCH_SIZE", &c.logBatchSize, 1, 100000);
     integer("CONFIG_RELOAD_INTERVAL", &c.configReloadSec, 1, 3600);

@@ -26,6 +26,8 @@ struct GatewayConfig
     int headerTimeoutSec = 30;
     int shutdownTimeoutSec = 30;
     int upstreamConnectTimeoutSec = 10;
+    int parsePdfTimeoutSec = 600;      ///< Longest a PDF parse may take, upload and polling.
+    int parsePdfPollIntervalMs = 1000; ///< Pause between a parse's status polls.
     int logFlushIntervalMs = 250;
     int logBatchSize = 500;
     int logMaxPending = 200000;

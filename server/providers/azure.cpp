@@ -17,7 +17,9 @@ class AzureAdaptor final : public OpenAIFormatAdaptor
 public:
     bool supports(RelayMode mode) const override
     {
-        return mode != RelayMode::Unknown && mode != RelayMode::Rerank; // Azure has no rerank.
+        // Azure has no rerank and no PDF parsing.
+        return mode != RelayMode::Unknown && mode != RelayMode::Rerank &&
+               mode != RelayMode::ParsePdf;
     }
     QString defaultBaseUrl(int) const override { return {}; } // Every resource has its own.
     bool speaks(QByteArrayView protocol, int) const override

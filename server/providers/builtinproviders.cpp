@@ -5,6 +5,7 @@
 std::shared_ptr<const ProviderAdaptor> makeOpenAICompatibleAdaptor();
 std::shared_ptr<const ProviderAdaptor> makeAnthropicAdaptor();
 std::shared_ptr<const ProviderAdaptor> makeAzureAdaptor();
+std::shared_ptr<const ProviderAdaptor> makeDoc2xAdaptor();
 std::shared_ptr<const ProviderAdaptor>
 makeVertexAIAdaptor(std::shared_ptr<const ProviderAdaptor> anthropic,
                     std::shared_ptr<const ProviderAdaptor> gemini);
@@ -30,4 +31,5 @@ void registerBuiltinProviders(ProviderRegistry &registry)
     registry.add(33, makeBedrockAdaptor());                   // AWS Bedrock (Claude).
     registry.add(30, makeOllamaAdaptor());                    // Ollama.
     registry.add(35, makeCohereAdaptor());                    // Cohere.
+    registry.add(46, makeDoc2xAdaptor());                     // Doc2x (PDF parsing only).
 }

@@ -12,7 +12,10 @@ namespace {
 class OpenAICompatibleAdaptor final : public OpenAIFormatAdaptor
 {
 public:
-    bool supports(RelayMode mode) const override { return mode != RelayMode::Unknown; }
+    bool supports(RelayMode mode) const override
+    {
+        return mode != RelayMode::Unknown && mode != RelayMode::ParsePdf; // PDFs: Doc2x only.
+    }
     bool speaks(QByteArrayView protocol, int channelType) const override
     {
         const ProviderPresets::Preset *preset = ProviderPresets::instance().find(channelType);

@@ -29,6 +29,7 @@ enum class RelayMode
     AudioTranscription = 8,
     AudioTranslation = 9,
     Rerank = 10,
+    ParsePdf = 11,
     Anthropic = 12,
     Responses = 16,
     Gemini = 21,

@@ -10,6 +10,7 @@
 #include "http/router.h"
 #include "openaierror.h"
 #include "openaiprotocol.h"
+#include "parsepdfjob.h"
 #include "protocol/openaianthropic.h"
 #include "providers/anthropiceventdecoder.h"
 #include "providers/providerregistry.h"
@@ -25,6 +26,8 @@
 #include <QPointer>
 #include <QRandomGenerator>
 #include <QUrl>
+
+#include <algorithm>
 
 RelayController::RelayController(const GatewayConfig &config, SnapshotStore *snapshots,
                                  LogWriter *logs, CurlMulti *curl, StoredObjects *objects,
@@ -86,6 +89,8 @@ void RelayController::registerRoutes(Router &router)
                        handleOpenAIRelay(r, e, mode, upstreamPath);
                    });
     }
+    router.add("POST", QStringLiteral("/v1/parse/pdf"),
+               [this](HttpRequest &r, HttpExchange *e) { handleParsePdf(r, e); });
     router.add("POST", QStringLiteral("/v1/embeddings"), [this](HttpRequest &r, HttpExchange *e) {
         handleOpenAIRelay(r, e, RelayMode::Embeddings, "/embeddings");
     });
@@ -330,14 +335,8 @@ void RelayController::handleStoredResponse(HttpRequest &request, HttpExchange *e
                    QStringLiteral("invalid_request_error"), QStringLiteral("not_found"));
         return;
     }
-    RelayContext context;
-    context.requestId = exchange->requestId();
-    context.requestAtMs = QDateTime::currentMSecsSinceEpoch();
-    context.mode = RelayMode::Responses;
-    context.endpoint = request.path;
-    context.groupId = caller.group->id;
-    context.tokenId = caller.token->id;
-    context.tokenName = caller.token->name;
+    RelayContext context = callerContext(request, exchange, caller, RelayMode::Responses,
+                                         QDateTime::currentMSecsSinceEpoch());
     context.channel = *channel;
     context.adaptor = adaptor;
     context.rawForward = true;
@@ -415,6 +414,125 @@ qint64 RelayController::estimatePromptTokens(const QJsonObject &body)
     return (chars + 3) / 4 + (messages > 0 ? messages * 3 + 3 : 0);
 }
 
+bool RelayController::admit(const HttpRequest &request, HttpExchange *exchange,
+                            const ClientProtocol &protocol, Caller *caller, bool allowQueryKey)
+{
+    if (m_config.disableServe) {
+        replyError(exchange, protocol, 503,
+                   QStringLiteral("the relay is disabled on this gateway (DISABLE_SERVE)"),
+                   QStringLiteral("server_error"), QStringLiteral("service_disabled"));
+        return false;
+    }
+    return authenticate(request, exchange, protocol, caller, allowQueryKey);
+}
+
+RelayContext RelayController::callerContext(const HttpRequest &request,
+                                            const HttpExchange *exchange, const Caller &caller,
+                                            RelayMode mode, qint64 requestAt)
+{
+    RelayContext context;
+    context.requestId = exchange->requestId();
+    context.requestAtMs = requestAt;
+    context.mode = mode;
+    context.endpoint = request.path;
+    context.groupId = caller.group->id;
+    context.tokenId = caller.token->id;
+    context.tokenName = caller.token->name;
+    context.clientIp = request.remoteAddress.toString();
+    return context;
+}
+
+void RelayController::refuse(HttpExchange *exchange, const ClientProtocol &protocol,
+                             const RelayContext &context, int status, const QString &message,
+                             const QString &code)
+{
+    replyError(exchange, protocol, status, message, QStringLiteral("invalid_request_error"), code);
+    m_logs->enqueue(context.logRecord(status, message));
+}
+
+const Channel *RelayController::chooseChannel(const Caller &caller, const QString &model,
+                                              RelayMode mode)
+{
+    if (!caller.token->models.isEmpty() &&
+        !caller.token->models.contains(model, Qt::CaseInsensitive))
+        return nullptr;
+    QList<const Channel *> candidates;
+    for (const Channel *candidate :
+         caller.snapshot->channelsFor(model, caller.group->effectiveSets())) {
+        const ProviderAdaptor *adaptor = ProviderRegistry::instance().forType(candidate->type);
+        if (adaptor && adaptor->supports(mode))
+            candidates.append(candidate);
+    }
+    return pickChannel(candidates, QRandomGenerator::global()->generate());
+}
+
+void RelayController::handleParsePdf(HttpRequest &request, HttpExchange *exchange)
+{
+    const qint64 requestAt = QDateTime::currentMSecsSinceEpoch();
+    const OpenAIProtocol protocol;
+    Caller caller;
+    if (!admit(request, exchange, protocol, &caller))
+        return;
+    RelayContext context = callerContext(request, exchange, caller, RelayMode::ParsePdf, requestAt);
+    // The model may come as ?model= (it wins, as in aiproxy) or as a form field.
+    QString requestedModel = request.queryValue(QStringLiteral("model"));
+    context.model = requestedModel;
+    const QByteArray boundary = MultipartForm::boundaryOf(request.header("content-type"));
+    MultipartForm form;
+    if (boundary.isEmpty() || !form.parse(request.body, boundary)) {
+        refuse(exchange, protocol, context, 400,
+               boundary.isEmpty()
+                   ? QStringLiteral("the PDF must be sent as multipart/form-data (field 'file')")
+                   : QStringLiteral("malformed multipart/form-data body"),
+               QStringLiteral("invalid_multipart"));
+        return;
+    }
+    if (requestedModel.isEmpty())
+        requestedModel = QString::fromUtf8(form.field("model"));
+    context.model = requestedModel;
+    const auto file = std::find_if(form.parts().cbegin(), form.parts().cend(),
+                                   [](const MultipartForm::Part &part) {
+                                       return part.name == "file" && !part.filename.isEmpty();
+                                   });
+    if (file == form.parts().cend() || file->valueEnd == file->valueBegin) {
+        refuse(exchange, protocol, context, 400,
+               QStringLiteral("'file' is required: the PDF as a file field of the form"),
+               QStringLiteral("missing_file"));
+        return;
+    }
+    if (requestedModel.isEmpty()) {
+        refuse(exchange, protocol, context, 400, QStringLiteral("'model' is required"),
+               QStringLiteral("missing_model"));
+        return;
+    }
+    context.model = caller.snapshot->canonicalModel(requestedModel);
+    const Channel *channel = chooseChannel(caller, context.model, RelayMode::ParsePdf);
+    if (!channel) {
+        context.model = requestedModel;
+        refuse(exchange, protocol, context, 404,
+               QStringLiteral("The model '%1' does not exist or you do not have access to it")
+                   .arg(requestedModel),
+               QStringLiteral("model_not_found"));
+        return;
+    }
+    context.channel = *channel;
+    context.adaptor = ProviderRegistry::instance().forType(channel->type);
+    context.protocol = std::make_shared<OpenAIProtocol>();
+    QByteArray format = form.field("response_format");
+    if (format.isEmpty())
+        format = request.queryValue(QStringLiteral("response_format")).toUtf8();
+    ParsePdfJob::Options options;
+    options.listFormat = format == "list";
+    options.pollIntervalMs = m_config.parsePdfPollIntervalMs;
+    options.timeoutMs = m_config.parsePdfTimeoutSec * 1000;
+    options.connectTimeoutMs = m_config.upstreamConnectTimeoutSec * 1000;
+    auto *job =
+        new ParsePdfJob(std::move(context), exchange,
+                        request.body.sliced(file->valueBegin, file->valueEnd - file->valueBegin),
+                        options, m_curl, m_logs, this);
+    job->start();
+}
+
 void RelayController::handleRelay(HttpRequest &request, HttpExchange *exchange, RelayMode mode,
                                   const char *upstreamPath, const Inbound &inbound)
 {
@@ -422,37 +540,15 @@ void RelayController::handleRelay(HttpRequest &request, HttpExchange *exchange, 
     const std::shared_ptr<ClientProtocol> earlyProtocol = inbound.makeProtocol
                                                               ? inbound.makeProtocol(QString(), 0)
                                                               : std::make_shared<OpenAIProtocol>();
-    if (m_config.disableServe) {
-        replyError(exchange, *earlyProtocol, 503,
-                   QStringLiteral("the relay is disabled on this gateway (DISABLE_SERVE)"),
-                   QStringLiteral("server_error"), QStringLiteral("service_disabled"));
-        return;
-    }
     Caller caller;
-    if (!authenticate(request, exchange, *earlyProtocol, &caller, inbound.allowQueryKey))
+    if (!admit(request, exchange, *earlyProtocol, &caller, inbound.allowQueryKey))
         return;
-
-    // Requests refused after authentication are logged for their group (unauthenticated ones are
-    // not: anyone could fill the log with them).
+    const RelayContext admitted = callerContext(request, exchange, caller, mode, requestAt);
     const auto refuse = [&](int status, const QString &message, const QString &code,
                             const QString &model) {
-        replyError(exchange, *earlyProtocol, status, message,
-                   QStringLiteral("invalid_request_error"), code);
-        LogRecord record;
-        record.requestId = QString::fromLatin1(exchange->requestId());
-        record.requestAt = requestAt;
-        record.createdAt = QDateTime::currentMSecsSinceEpoch();
-        record.latencyMs = record.createdAt - requestAt;
-        record.groupId = caller.group->id;
-        record.tokenId = caller.token->id;
-        record.tokenName = caller.token->name;
-        record.model = model;
-        record.mode = int(mode);
-        record.endpoint = request.path;
-        record.code = status;
-        record.content = message;
-        record.ip = request.remoteAddress.toString();
-        m_logs->enqueue(std::move(record));
+        RelayContext refused = admitted;
+        refused.model = model;
+        this->refuse(exchange, *earlyProtocol, refused, status, message, code);
     };
     // Multipart uploads (image edits, audio) are routed by their `model` field; their bytes are
     // forwarded as they are, with only that field rewritten when the channel maps the model.
@@ -499,18 +595,7 @@ void RelayController::handleRelay(HttpRequest &request, HttpExchange *exchange, 
         return;
     }
     const QString model = caller.snapshot->canonicalModel(requestedModel);
-    const bool tokenAllows =
-        caller.token->models.isEmpty() || caller.token->models.contains(model, Qt::CaseInsensitive);
-    QList<const Channel *> candidates;
-    if (tokenAllows) {
-        for (const Channel *candidate :
-             caller.snapshot->channelsFor(model, caller.group->effectiveSets())) {
-            const ProviderAdaptor *adaptor = ProviderRegistry::instance().forType(candidate->type);
-            if (adaptor && adaptor->supports(mode))
-                candidates.append(candidate);
-        }
-    }
-    const Channel *channel = pickChannel(candidates, QRandomGenerator::global()->generate());
+    const Channel *channel = chooseChannel(caller, model, mode);
     if (!channel) {
         refuse(404,
                QStringLiteral("The model '%1' does not exist or you do not have access to it")
@@ -519,17 +604,9 @@ void RelayController::handleRelay(HttpRequest &request, HttpExchange *exchange, 
         return;
     }
 
-    RelayContext context;
-    context.requestId = exchange->requestId();
-    context.requestAtMs = requestAt;
-    context.mode = mode;
-    context.endpoint = request.path;
-    context.groupId = caller.group->id;
-    context.tokenId = caller.token->id;
-    context.tokenName = caller.token->name;
+    RelayContext context = admitted;
     context.model = model;
     context.channel = *channel;
-    context.clientIp = request.remoteAddress.toString();
     context.user = body.value(QStringLiteral("user")).toString();
     if (body.value(QStringLiteral("metadata")).isObject())
         context.metadata = body.value(QStringLiteral("metadata")).toObject();

@@ -89,7 +89,22 @@ private:
     /// to the channel that created the response.
     void handleStoredResponse(HttpRequest &request, HttpExchange *exchange,
                               const QByteArray &operation);
+    /// POST /v1/parse/pdf: a multipart `file` parsed by a Doc2x channel (see ParsePdfJob).
+    void handleParsePdf(HttpRequest &request, HttpExchange *exchange);
     static Inbound anthropicInbound();
+    /// Answers 503 when the relay is disabled, then authenticates; false when it answered.
+    bool admit(const HttpRequest &request, HttpExchange *exchange, const ClientProtocol &protocol,
+               Caller *caller, bool allowQueryKey = false);
+    /// What is known of a request once its caller is authenticated (no model or channel yet).
+    static RelayContext callerContext(const HttpRequest &request, const HttpExchange *exchange,
+                                      const Caller &caller, RelayMode mode, qint64 requestAt);
+    /// Answers a request refused after authentication and logs it for the caller's group
+    /// (unauthenticated ones are not logged: anyone could fill the log with them).
+    void refuse(HttpExchange *exchange, const ClientProtocol &protocol, const RelayContext &context,
+                int status, const QString &message, const QString &code);
+    /// A channel serving \a model (canonical) in \a mode to the caller, weighted by priority;
+    /// nullptr when the token may not use the model or no channel of its sets serves it.
+    static const Channel *chooseChannel(const Caller &caller, const QString &model, RelayMode mode);
     void handleRelay(HttpRequest &request, HttpExchange *exchange, RelayMode mode,
                      const char *upstreamPath, const Inbound &inbound);
     void handleOpenAIRelay(HttpRequest &request, HttpExchange *exchange, RelayMode mode,

@@ -92,9 +92,9 @@ UpstreamCall *CurlMulti::start(UpstreamRequest request, QObject *owner)
     return call;
 }
 
-void CurlMulti::fetch(UpstreamRequest request, FetchDone done, qsizetype maxBody)
+void CurlMulti::fetch(UpstreamRequest request, FetchDone done, qsizetype maxBody, QObject *owner)
 {
-    UpstreamCall *call = start(std::move(request), this);
+    UpstreamCall *call = start(std::move(request), owner ? owner : this);
     if (!call) {
         done(0, QByteArray(), QStringLiteral("could not start the request"));
         return;

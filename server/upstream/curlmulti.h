@@ -29,9 +29,12 @@ public:
 
     /// Runs \a request to the end and reports its status and body (at most \a maxBody bytes;
     /// longer bodies fail) once, on this thread: \a status 0 and \a error set on a transport
-    /// failure. For small side requests (credentials, channel probes), never for relayed answers.
+    /// failure. For small side requests (credentials, channel probes, job polling), never for
+    /// relayed answers. With an \a owner, the transfer is its child: destroying \a owner aborts
+    /// it and \a done is never called.
     using FetchDone = std::function<void(int status, const QByteArray &body, const QString &error)>;
-    void fetch(UpstreamRequest request, FetchDone done, qsizetype maxBody = 1024 * 1024);
+    void fetch(UpstreamRequest request, FetchDone done, qsizetype maxBody = 1024 * 1024,
+               QObject *owner = nullptr);
 
     int runningTransfers() const { return m_running; }
 

@@ -2,6 +2,7 @@
 #include "mockanthropic_p.h"
 #include "mockbedrock_p.h"
 #include "mockcohere_p.h"
+#include "mockdoc2x_p.h"
 #include "mockgemini_p.h"
 #include "mockmodes_p.h"
 #include "mockollama_p.h"
@@ -313,6 +314,7 @@ QJsonObject MockUpstream::Request::json() const
 MockUpstream::MockUpstream(QObject *parent)
     : QObject(parent)
     , m_vertex(std::make_unique<MockWire::VertexAuth>())
+    , m_doc2x(std::make_unique<MockWire::Doc2xTasks>())
 {
     m_thread.setObjectName(QStringLiteral("mock-upstream"));
 }
@@ -343,6 +345,20 @@ QStringList MockUpstream::toolArgumentPieces()
     return {QStringLiteral("{\""),   QStringLiteral("location"), QStringLiteral("\":\""),
             QStringLiteral("Paris"), QStringLiteral("\",\""),    QStringLiteral("unit"),
             QStringLiteral("\":\""), QStringLiteral("celsius"),  QStringLiteral("\"}")};
+}
+
+QString MockUpstream::doc2xPageMarkdown(int index)
+{
+    if (index > 0)
+        return QStringLiteral("## Page %1\n\nText of page %1.\n").arg(index + 1);
+    return QStringLiteral("# Quarterly report\n\n<!-- Media -->\n\n<img src=\"") +
+           QLatin1String(kDoc2xImageUrl) +
+           QStringLiteral(
+               "\"/>\n\n<!-- Media -->\n\nFigure 1: Revenue by region.\n\n"
+               "<table><tr><td rowspan=\"2\">Region</td><td colspan=\"2\">Revenue</td></tr>"
+               "<tr><td>2023</td><td>2024</td></tr><tr><td>North</td><td>10</td><td>12</td></tr>"
+               "</table>\n\nRevenue grew in every region.\n\n<!-- Footnote -->\n\n"
+               "1 Unaudited figures.\n\n<!-- Footnote -->\n");
 }
 
 QList<float> MockUpstream::embedding(int inputIndex, int dimensions)
@@ -683,6 +699,8 @@ void MockUpstream::dispatch(Connection *connection, Request request)
     if (const QByteArray path = exchange->request.path.split('?').first();
         exchange->scenario.isEmpty() && MockWire::isBedrockPath(path))
         exchange->scenario = MockWire::bedrockModelId(path); // Bedrock: the model is in the path.
+    if (exchange->scenario.isEmpty())
+        exchange->scenario = MockWire::doc2xScenario(exchange->request);
     Q_EMIT requestReceived(exchange->id);
 
     if (exchange->scenario == "hang")
@@ -708,6 +726,10 @@ void MockUpstream::respond(const std::shared_ptr<Exchange> &exchange)
     QByteArray path = request.path.split('?').first();
     if (MockWire::isVertexPath(path)) {
         respondVertex(exchange, path);
+        return;
+    }
+    if (MockWire::isDoc2xPath(path)) {
+        respondDoc2x(exchange, path, requiredKey);
         return;
     }
     // Azure OpenAI: /openai/deployments/<deployment>/<operation>?api-version=…, key in api-key.
@@ -991,6 +1013,18 @@ void MockUpstream::respondBedrock(const std::shared_ptr<Exchange> &exchange, con
     MockWire::Reply reply =
         MockWire::bedrockReply(exchange->request, path, exchange->scenario, apiKey);
     exchange->bedrock = true;
+    sendReply(exchange, reply);
+}
+
+void MockUpstream::respondDoc2x(const std::shared_ptr<Exchange> &exchange, const QByteArray &path,
+                                const QByteArray &requiredKey)
+{
+    MockWire::Reply reply;
+    {
+        QMutexLocker lock(&m_mutex);
+        reply = MockWire::doc2xReply(exchange->request, path, exchange->scenario, requiredKey,
+                                     m_doc2x.get());
+    }
     sendReply(exchange, reply);
 }
 

@@ -20,6 +20,7 @@ class QTcpSocket;
 namespace MockWire {
 struct Reply;
 struct VertexAuth;
+struct Doc2xTasks;
 } // namespace MockWire
 
 /// A mock of the OpenAI API on a raw QTcpServer, speaking OpenAI's wire format: pretty-printed
@@ -214,6 +215,21 @@ struct VertexAuth;
 /// - Scenarios `error-<status>` (Cohere's error JSON), `error-text-<status>`, `slow-first-byte`,
 ///   `hang`, `drop-mid-stream` and `error-event-mid-stream` (message-start and two events, then
 ///   message-end with finish_reason ERROR and delta.error kCohereStreamError).
+/// Doc2x's v2 PDF API (tests/mocks/mockdoc2x.cpp; base URL without /v1), compact JSON as Doc2x
+/// sends it. `Authorization: Bearer <key>` is required (setRequiredApiKey() when set, else any
+/// key): 401 `{"code":"unauthorized","msg":…}` otherwise. POST /api/v2/parse/pdf takes the raw
+/// PDF (not starting with `%PDF-`: HTTP 200 `{"code":"parse_file_not_pdf","msg":…}`), counts
+/// its `/Type /Page` objects (at least one page) and answers
+/// `{"code":"success","data":{"uid":"0192d745-5776-7261-abbd-<12 hex digits>"}}`. The scenario
+/// is X-Mock-Scenario or a `%mock-scenario:<name>` comment line of the PDF: `error-<status>`
+/// (the upload answers that status with `{"code","msg"}`), `hang`, `failed`, `stuck` and
+/// `status-error-<status>` (every status poll answers that status). GET
+/// /api/v2/parse/status?uid=… answers kDoc2xProcessingPolls times
+/// `{"code":"success","data":{"status":"processing","progress":N}}` (always for `stuck`), then
+/// `{"code":"success","data":{"status":"success","progress":100,"result":{"pages":[{"url",
+/// "page_idx","page_width","page_height","md":doc2xPageMarkdown(i),"score"},…]}}}` or, for
+/// `failed`, `{…"status":"failed","progress":N,"detail":kDoc2xFailureDetail}`; an unknown uid
+/// gets `{"code":"parse_status_not_found","msg":…}`.
 ///
 /// Runs on its own thread, so tests may block their own thread. Every request is recorded with
 /// what was answered; the observers are thread-safe, the signals come from the mock's thread.
@@ -342,6 +358,16 @@ public:
     /// words being lowercase runs of letters and digits.
     static constexpr int kRerankTokensPerDocument = 7;
     static double rerankScore(const QString &query, const QString &document);
+    /// Doc2x: status polls answered "processing" before a parse ends, the detail of a failed
+    /// parse, and the picture on page 0 of every parse.
+    static constexpr int kDoc2xProcessingPolls = 1;
+    static constexpr char kDoc2xFailureDetail[] = "parse error: the PDF could not be read";
+    static constexpr char kDoc2xImageUrl[] =
+        "https://cdn.noedgeai.com/mock/0192d745-figure.jpg?x=120&y=340&w=800&h=420";
+    /// Doc2x's Markdown of page \a index: page 0 has a heading, a picture (an `<img>` between
+    /// `<!-- Media -->` markers), an HTML table with a rowspan and a colspan and a footnote
+    /// between `<!-- Footnote -->` markers; the other pages a heading and a line of text.
+    static QString doc2xPageMarkdown(int index);
 
     /// Ollama: the counters of every chat answer, embedding prompt tokens per input, the
     /// thinking text (see ollamaThinkingPieces()) and the error line of error-event-mid-stream.
@@ -477,6 +503,8 @@ private:
     void respondBedrock(const std::shared_ptr<Exchange> &exchange, const QByteArray &path);
     /// Ollama's and Cohere's APIs: answers with their own headers only.
     void respondNative(const std::shared_ptr<Exchange> &exchange, MockWire::Reply reply);
+    void respondDoc2x(const std::shared_ptr<Exchange> &exchange, const QByteArray &path,
+                      const QByteArray &requiredKey);
     void sendReply(const std::shared_ptr<Exchange> &exchange, MockWire::Reply &reply);
     void respondEmbeddings(const std::shared_ptr<Exchange> &exchange, const QJsonObject &body);
     void respondError(const std::shared_ptr<Exchange> &exchange, int status,
@@ -509,6 +537,7 @@ private:
     QByteArray m_requiredApiKey;
     std::unique_ptr<MockWire::VertexAuth> m_vertex;
     QByteArray m_bedrockApiKey;
+    std::unique_ptr<MockWire::Doc2xTasks> m_doc2x;
     QHash<int, Record> m_records;
     QList<int> m_order;
     int m_nextId = 1;

@@ -228,8 +228,11 @@ private Q_SLOTS:
             load({}, {{QStringLiteral("DISABLE_MODEL_CONFIG"), QStringLiteral("yes")},
                       {QStringLiteral("DISABLE_SERVE"), QStringLiteral("OFF")},
                       {QStringLiteral("MAX_REQUEST_BODY_SIZE"), QStringLiteral("2048")},
-                      {QStringLiteral("HEADER_TIMEOUT"), QStringLiteral(" 7 ")}});
+                      {QStringLiteral("HEADER_TIMEOUT"), QStringLiteral(" 7 ")},
+                      {QStringLiteral("PARSE_PDF_TIMEOUT"), QStringLiteral("90")}});
         QVERIFY2(result.errors.isEmpty(), qPrintable(result.errors.join('\n')));
+        QCOMPARE(result.config.parsePdfTimeoutSec, 90);
+        QCOMPARE(load({}, {}).config.parsePdfTimeoutSec, 600);
         QVERIFY(result.config.disableModelConfig);
         QVERIFY(!result.config.disableServe);
         QCOMPARE(result.config.maxRequestBodyBytes, 2048);

@@ -229,6 +229,42 @@ private Q_SLOTS:
         }
     }
 
+    void doc2xParsesPdfsOnly()
+    {
+        const ProviderRegistry &registry = ProviderRegistry::instance();
+        const ProviderAdaptor *doc2x = registry.forType(46);
+        QVERIFY(doc2x);
+        QCOMPARE(doc2x->defaultBaseUrl(46), QStringLiteral("https://v2.doc2x.noedgeai.com"));
+        for (int mode = 0; mode <= int(RelayMode::Gemini); ++mode)
+            QCOMPARE(doc2x->supports(RelayMode(mode)), mode == int(RelayMode::ParsePdf));
+        // No other channel type takes PDFs: their upstreams do not speak Doc2x's protocol.
+        for (int type : {1, 3, 4, 14, 36, 42})
+            QVERIFY2(!registry.forType(type)->supports(RelayMode::ParsePdf),
+                     qPrintable(QString::number(type)));
+
+        Channel channel;
+        channel.type = 46;
+        channel.key = QStringLiteral("sk-doc2x");
+        const UpstreamRequest upload =
+            doc2x->buildRequest(channel, "/parse/pdf", QStringLiteral("pdf"), "%PDF-1.7", false);
+        QCOMPARE(upload.method, QByteArray("POST"));
+        QCOMPARE(upload.url, QByteArray("https://v2.doc2x.noedgeai.com/api/v2/parse/pdf"));
+        QCOMPARE(upload.body, QByteArray("%PDF-1.7"));
+        QVERIFY(upload.headers.contains("Authorization: Bearer sk-doc2x"));
+        QVERIFY(upload.headers.contains("Content-Type: application/pdf"));
+        channel.baseUrl = QStringLiteral("http://doc2x.internal/");
+        const UpstreamRequest status =
+            doc2x->buildRequest(channel, "/api/v2/parse/status?uid=u-1", QString(), {}, false);
+        QCOMPARE(status.method, QByteArray("GET"));
+        QCOMPARE(status.url, QByteArray("http://doc2x.internal/api/v2/parse/status?uid=u-1"));
+        QVERIFY(status.headers.contains("Authorization: Bearer sk-doc2x"));
+
+        QCOMPARE(doc2x->errorMessage(R"({"code":"parse_quota_limit","msg":"no pages left"})"),
+                 QStringLiteral("no pages left (parse_quota_limit)"));
+        QCOMPARE(doc2x->errorMessage(R"({"code":"parse_error"})"), QStringLiteral("parse_error"));
+        QCOMPARE(doc2x->errorMessage("not json"), QString());
+    }
+
     void unknownTypesAreNotServed()
     {
         QVERIFY(!ProviderRegistry::instance().forType(0));
