@@ -745,6 +745,11 @@ void MockUpstream::respond(const std::shared_ptr<Exchange> &exchange)
             return;
         }
     }
+    // Presets whose OpenAI paths sit under their own prefix (Zhipu coding, Ant Ling).
+    for (const char *prefix : {"/api/coding/paas/v4/", "/llm/v1/"}) {
+        if (path.startsWith(prefix))
+            path = "/v1/" + path.mid(qstrlen(prefix));
+    }
     // OpenAI-format providers' own Anthropic endpoints (/anthropic/v1/messages, …).
     const qsizetype anthropicAt = path.indexOf("/anthropic/v1/messages");
     if (anthropicAt >= 0)
