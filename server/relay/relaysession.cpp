@@ -120,10 +120,22 @@ void RelaySession::onData(const QByteArray &data)
     m_body += data;
 }
 
+void RelaySession::rememberStoredObject(const QString &id)
+{
+    if (id.isEmpty() || m_objectRemembered || !m_context.objects ||
+        m_context.mode != RelayMode::Responses || !m_context.rawForward || m_context.skipLog)
+        return;
+    m_objectRemembered = true;
+    constexpr qint64 kThirtyDaysMs = 30ll * 24 * 3600 * 1000; // OpenAI keeps responses 30 days.
+    m_context.objects->remember(id, m_context.groupId, m_context.channel.id, kThirtyDaysMs);
+}
+
 bool RelaySession::inspectChunk(const QJsonObject &chunk)
 {
-    if (m_objectId.isEmpty())
+    if (m_objectId.isEmpty()) {
         m_objectId = chunk.value(QStringLiteral("id")).toString();
+        rememberStoredObject(m_objectId); // Before the client can see the id.
+    }
     if (m_upstreamId.isEmpty())
         m_upstreamId = m_objectId;
     const QJsonValue errorValue = chunk.value(QStringLiteral("error"));
@@ -318,6 +330,7 @@ void RelaySession::onFinished(int curlCode, const QString &error)
             m_context.rawForward
                 ? m_body
                 : m_protocol->convertResponse(QJsonDocument(openai).toJson(QJsonDocument::Compact));
+        rememberStoredObject(JsonScan::firstStringMember(m_body, "id"));
         if (m_exchange)
             m_exchange->send(m_upstreamStatus, "application/json", out);
         complete(m_upstreamStatus, QString());
@@ -347,6 +360,8 @@ void RelaySession::onFinished(int curlCode, const QString &error)
     QByteArray contentType = m_call->responseHeader("content-type");
     if (contentType.isEmpty() || !m_context.rawForward)
         contentType = "application/json";
+    // Remembered before the client gets the id: its next call may reach another worker first.
+    rememberStoredObject(JsonScan::firstStringMember(m_body, "id"));
     if (m_exchange)
         m_exchange->send(m_upstreamStatus, contentType,
                          m_context.rawForward ? m_body
@@ -399,14 +414,6 @@ void RelaySession::complete(int status, const QString &errorText)
         record.usage.outputTokens = (m_deliveredTextChars + 3) / 4;
         record.usage.totalTokens = record.usage.inputTokens + record.usage.outputTokens;
         record.usageSource = QStringLiteral("estimated");
-    }
-    if (m_context.objects && m_context.mode == RelayMode::Responses && m_context.rawForward &&
-        status >= 200 && status < 300 && !m_context.skipLog) {
-        constexpr qint64 kThirtyDaysMs = 30ll * 24 * 3600 * 1000; // OpenAI keeps responses 30 days.
-        const QString objectId =
-            m_streaming ? m_objectId : JsonScan::firstStringMember(m_body, "id");
-        m_context.objects->remember(objectId, m_context.groupId, m_context.channel.id,
-                                    kThirtyDaysMs);
     }
     if (m_logs && !m_context.skipLog)
         m_logs->enqueue(std::move(record));

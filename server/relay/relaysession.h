@@ -42,6 +42,8 @@ private:
     void forwardEvents(const QList<SseParser::Event> &events);
     /// Records usage, errors and delivered text of one OpenAI chunk; true for a usage-only chunk.
     bool inspectChunk(const QJsonObject &chunk);
+    /// Pins a stored Responses object \a id to this channel and group (once; passthrough only).
+    void rememberStoredObject(const QString &id);
     /// Flushes what the upstream's stream decoder and the think splitter still hold.
     void finishDecoder();
     /// The answer with `<think>` text moved to reasoning_content when the model asks for it.
@@ -68,5 +70,6 @@ private:
     qint64 m_deliveredTextChars = 0;
     QString m_upstreamId;
     QString m_objectId; ///< The answer's own id (a stored Responses object's id).
+    bool m_objectRemembered = false;
     QString m_streamError;
 };
