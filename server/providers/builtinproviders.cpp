@@ -7,6 +7,8 @@ std::shared_ptr<const ProviderAdaptor> makeAnthropicAdaptor();
 std::shared_ptr<const ProviderAdaptor> makeAzureAdaptor();
 std::shared_ptr<const ProviderAdaptor> makeDoc2xAdaptor();
 std::shared_ptr<const ProviderAdaptor>
+makeBaiduV2Adaptor(std::shared_ptr<const ProviderAdaptor> openaiCompatible);
+std::shared_ptr<const ProviderAdaptor>
 makeVertexAIAdaptor(std::shared_ptr<const ProviderAdaptor> anthropic,
                     std::shared_ptr<const ProviderAdaptor> gemini);
 std::shared_ptr<const ProviderAdaptor> makeGeminiAdaptor();
@@ -20,6 +22,7 @@ void registerBuiltinProviders(ProviderRegistry &registry)
     const auto openai = makeOpenAICompatibleAdaptor();
     for (const ProviderPresets::Preset &preset : ProviderPresets::instance().all())
         registry.add(preset.type, openai);
+    registry.add(13, makeBaiduV2Adaptor(openai)); // Baidu Qianfan v2: also AK|SK keys.
     const auto anthropic = makeAnthropicAdaptor();
     registry.add(14, anthropic); // Anthropic.
     const auto azure = makeAzureAdaptor();

@@ -61,11 +61,13 @@ bool insertChannel(QSqlDatabase db, const ChannelRow &channel, QString *error)
         db,
         QStringLiteral(
             "INSERT INTO channels (id, type, name, key, base_url, models, model_mapping, status, "
-            "sets, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+            "sets, configs, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
         {channel.id, channel.type, channel.name, channel.key, channel.baseUrl,
          jsonList(channel.models),
          QString::fromUtf8(QJsonDocument(mapping).toJson(QJsonDocument::Compact)), channel.status,
-         jsonList(channel.sets), QDateTime::currentMSecsSinceEpoch()},
+         jsonList(channel.sets),
+         QString::fromUtf8(QJsonDocument(channel.configs).toJson(QJsonDocument::Compact)),
+         QDateTime::currentMSecsSinceEpoch()},
         error);
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QHash>
+#include <QJsonObject>
 #include <QSqlDatabase>
 #include <QString>
 #include <QStringList>
@@ -20,6 +21,7 @@ struct ChannelRow
     QHash<QString, QString> modelMapping;
     int status = 1; ///< 1 enabled, 2 disabled.
     QStringList sets;
+    QJsonObject configs; ///< The channel's `configs` (adaptor settings).
 };
 
 struct TokenRow

@@ -1,5 +1,6 @@
 #include "mockupstream.h"
 #include "mockanthropic_p.h"
+#include "mockbaiduiam_p.h"
 #include "mockbedrock_p.h"
 #include "mockcohere_p.h"
 #include "mockdoc2x_p.h"
@@ -724,6 +725,11 @@ void MockUpstream::respond(const std::shared_ptr<Exchange> &exchange)
         requiredKey = m_requiredApiKey;
     }
     QByteArray path = request.path.split('?').first();
+    if (MockWire::isBaiduIamPath(path)) {
+        MockWire::Reply reply = MockWire::baiduIamReply(request);
+        sendReply(exchange, reply);
+        return;
+    }
     if (MockWire::isVertexPath(path)) {
         respondVertex(exchange, path);
         return;

@@ -436,6 +436,12 @@ public:
     /// bearer tokens are refused and only SigV4 signatures are accepted.
     void setBedrockApiKey(const QByteArray &key);
 
+    /// Baidu IAM (mockbaiduiam_p.h): the only AK/SK pair it accepts, and the bearer token it
+    /// hands out for them.
+    static constexpr char kBaiduAccessKeyId[] = "ALTAKmockBaidu0001";
+    static constexpr char kBaiduSecretAccessKey[] = "mockBaiduSecretAccessKey00000001";
+    static QByteArray baiduBearerToken();
+
     /// Vertex AI (mockvertex_p.h): the public key that verifies service-account JWT assertions
     /// at /token, and an API key accepted as `x-goog-api-key`.
     void setVertexCredentials(const QByteArray &publicKeyPem, const QByteArray &apiKey);
