@@ -9,15 +9,8 @@
 using ConversionUtil::str;
 
 GeminiStreamDecoder::GeminiStreamDecoder(const QString &clientModel)
-    : m_model(clientModel)
-    , m_created(QDateTime::currentSecsSinceEpoch())
+    : m_out(clientModel)
 {
-}
-
-QJsonObject GeminiStreamDecoder::chunk(int index, const QJsonObject &delta,
-                                       const QJsonValue &finishReason) const
-{
-    return ConversionUtil::openAIChunk(m_id, m_created, m_model, index, delta, finishReason);
 }
 
 QList<QJsonObject> GeminiStreamDecoder::candidateChunks(const QJsonObject &candidate, int position)
@@ -27,7 +20,7 @@ QList<QJsonObject> GeminiStreamDecoder::candidateChunks(const QJsonObject &candi
     auto state = m_candidates.find(index);
     if (state == m_candidates.end()) {
         state = m_candidates.insert(index, Candidate());
-        out.append(chunk(index, {{str("role"), str("assistant")}, {str("content"), QString()}}));
+        out.append(m_out.roleChunk(index));
     }
     if (state->finished)
         return out;
@@ -39,21 +32,23 @@ QList<QJsonObject> GeminiStreamDecoder::candidateChunks(const QJsonObject &candi
             const int ordinal = state->toolCalls++;
             QJsonObject call = OpenAIGemini::toolCall(part, ordinal);
             call.insert(str("index"), ordinal);
-            out.append(chunk(index, {{str("tool_calls"), QJsonArray{call}}}));
+            out.append(m_out.chunk({{str("tool_calls"), QJsonArray{call}}}, {}, index));
             continue;
         }
         const QString text = part.value(str("text")).toString();
         if (text.isEmpty())
             continue; // Empty texts, signature-only parts, media and code parts.
-        out.append(chunk(index, {{part.value(str("thought")).toBool() ? str("reasoning_content")
-                                                                      : str("content"),
-                                  text}}));
+        out.append(m_out.chunk(
+            {{part.value(str("thought")).toBool() ? str("reasoning_content") : str("content"),
+              text}},
+            {}, index));
     }
     const QString reason = candidate.value(str("finishReason")).toString();
     if (!reason.isEmpty()) {
         state->finished = true;
         m_sawFinishReason = true;
-        out.append(chunk(index, {}, OpenAIGemini::finishReason(reason, state->toolCalls > 0)));
+        out.append(
+            m_out.chunk({}, OpenAIGemini::finishReason(reason, state->toolCalls > 0), index));
     }
     return out;
 }
@@ -66,13 +61,12 @@ QList<QJsonObject> GeminiStreamDecoder::onEvent(const QJsonObject &data)
     if (error.isObject()) {
         m_finished = true;
         const QJsonObject object = error.toObject();
-        return {QJsonObject{
-            {str("error"), QJsonObject{{str("message"), object.value(str("message")).toString()},
-                                       {str("type"), object.value(str("status")).toString()}}}}};
+        return {ConversionUtil::openAIErrorChunk(object.value(str("message")).toString(),
+                                                 object.value(str("status")).toString())};
     }
-    if (m_id.isEmpty())
-        m_id = ConversionUtil::replaceIdPrefix(data.value(str("responseId")).toString(), QString(),
-                                               str("chatcmpl-"));
+    if (!m_out.hasId())
+        m_out.setId(ConversionUtil::replaceIdPrefix(data.value(str("responseId")).toString(),
+                                                    QString(), str("chatcmpl-")));
     if (data.value(str("usageMetadata")).isObject()) {
         m_usage = OpenAIGemini::usageFromGemini(data.value(str("usageMetadata")).toObject());
         m_sawUsage = true;
@@ -95,12 +89,8 @@ QList<QJsonObject> GeminiStreamDecoder::finish()
         return {};
     m_finished = true;
     if (!m_sawFinishReason)
-        return {QJsonObject{
-            {str("error"),
-             QJsonObject{{str("message"), str("the Gemini stream ended before a finishReason")},
-                         {str("type"), str("upstream_error")}}}}};
+        return {ChunkWriter::upstreamError(str("the Gemini stream ended before a finishReason"))};
     if (!m_sawUsage)
         return {};
-    return {ConversionUtil::openAIUsageChunk(m_id, m_created, m_model,
-                                             OpenAIGemini::openAIUsage(m_usage))};
+    return {m_out.usageChunk(OpenAIGemini::openAIUsage(m_usage))};
 }

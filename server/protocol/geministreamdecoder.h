@@ -1,5 +1,6 @@
 #pragma once
 
+#include "chunkwriter.h"
 #include "model/logrecord.h"
 
 #include <QHash>
@@ -43,13 +44,9 @@ private:
         bool finished = false;
     };
 
-    QJsonObject chunk(int index, const QJsonObject &delta,
-                      const QJsonValue &finishReason = {}) const;
     QList<QJsonObject> candidateChunks(const QJsonObject &candidate, int position);
 
-    QString m_model;
-    QString m_id;
-    qint64 m_created = 0;
+    ChunkWriter m_out;
     bool m_finished = false;
     bool m_sawFinishReason = false;
     bool m_sawUsage = false;

@@ -507,20 +507,13 @@ QString anthropicErrorMessage(const QByteArray &body)
 }
 
 AnthropicStreamDecoder::AnthropicStreamDecoder(const QString &clientModel)
-    : m_model(clientModel)
-    , m_created(QDateTime::currentSecsSinceEpoch())
+    : m_out(clientModel)
 {
-}
-
-QJsonObject AnthropicStreamDecoder::chunk(const QJsonObject &delta,
-                                          const QJsonValue &finishReason) const
-{
-    return ConversionUtil::openAIChunk(m_id, m_created, m_model, 0, delta, finishReason);
 }
 
 QJsonObject AnthropicStreamDecoder::usageChunk() const
 {
-    return ConversionUtil::openAIUsageChunk(m_id, m_created, m_model, openAIUsage(m_usage));
+    return m_out.usageChunk(openAIUsage(m_usage));
 }
 
 void AnthropicStreamDecoder::mergeUsage(const QJsonObject &u)
@@ -548,7 +541,7 @@ QList<QJsonObject> AnthropicStreamDecoder::contentBlockStart(const QJsonObject &
         m_open.insert(index, OpenBlock{Block::Text, -1, false});
         const QString text = block.value(str("text")).toString();
         if (!text.isEmpty())
-            return {chunk({{str("content"), text}})};
+            return {m_out.chunk({{str("content"), text}})};
     } else if (type == str("thinking")) {
         m_open.insert(index, OpenBlock{Block::Thinking, -1, m_sawThinking});
         return contentBlockDelta(QJsonObject{
@@ -568,7 +561,7 @@ QList<QJsonObject> AnthropicStreamDecoder::contentBlockStart(const QJsonObject &
                                {str("id"), block.value(str("id"))},
                                {str("type"), str("function")},
                                {str("function"), function}};
-        return {chunk({{str("tool_calls"), QJsonArray{call}}})};
+        return {m_out.chunk({{str("tool_calls"), QJsonArray{call}}})};
     }
     return {}; // redacted_thinking, server tools: nothing a Chat Completions client can use.
 }
@@ -583,7 +576,7 @@ QList<QJsonObject> AnthropicStreamDecoder::contentBlockDelta(const QJsonObject &
     if (type == str("text_delta") && open->kind == Block::Text) {
         const QString text = delta.value(str("text")).toString();
         if (!text.isEmpty())
-            return {chunk({{str("content"), text}})};
+            return {m_out.chunk({{str("content"), text}})};
     } else if (type == str("thinking_delta") && open->kind == Block::Thinking) {
         QString thinking = delta.value(str("thinking")).toString();
         if (thinking.isEmpty())
@@ -592,7 +585,7 @@ QList<QJsonObject> AnthropicStreamDecoder::contentBlockDelta(const QJsonObject &
             thinking.prepend(QLatin1Char('\n'));
         open->separatorPending = false;
         m_sawThinking = true;
-        return {chunk({{str("reasoning_content"), thinking}})};
+        return {m_out.chunk({{str("reasoning_content"), thinking}})};
     } else if (type == str("input_json_delta") && open->kind == Block::Tool) {
         const QString partial = delta.value(str("partial_json")).toString();
         if (!partial.isEmpty()) {
@@ -600,7 +593,7 @@ QList<QJsonObject> AnthropicStreamDecoder::contentBlockDelta(const QJsonObject &
                 {str("index"), open->toolIndex},
                 {str("function"), QJsonObject{{str("arguments"), partial}}},
             };
-            return {chunk({{str("tool_calls"), QJsonArray{call}}})};
+            return {m_out.chunk({{str("tool_calls"), QJsonArray{call}}})};
         }
     }
     return {}; // signature_delta, citations_delta, empty deltas.
@@ -613,16 +606,17 @@ QList<QJsonObject> AnthropicStreamDecoder::onEvent(const QByteArray &eventName,
         return {};
     const QString type =
         eventName.isEmpty() ? data.value(str("type")).toString() : QString::fromUtf8(eventName);
-    if (m_id.isEmpty()) // Normally from message_start; a stream without one still gets an id.
-        m_id = completionId(type == str("message_start")
-                                ? data.value(str("message")).toObject().value(str("id")).toString()
-                                : QString());
+    if (!m_out.hasId()) // Normally from message_start; a stream without one still gets an id.
+        m_out.setId(
+            completionId(type == str("message_start")
+                             ? data.value(str("message")).toObject().value(str("id")).toString()
+                             : QString()));
     if (type == str("message_start")) {
         if (m_started)
             return {};
         m_started = true;
         mergeUsage(data.value(str("message")).toObject().value(str("usage")).toObject());
-        return {chunk({{str("role"), str("assistant")}, {str("content"), QString()}})};
+        return {m_out.roleChunk()};
     }
     if (type == str("content_block_start"))
         return contentBlockStart(data);
@@ -638,7 +632,7 @@ QList<QJsonObject> AnthropicStreamDecoder::onEvent(const QByteArray &eventName,
         const QJsonValue stopReason = data.value(str("delta")).toObject().value(str("stop_reason"));
         if (!stopReason.isString())
             return {};
-        return {chunk({}, finishReason(stopReason.toString()))};
+        return {m_out.chunk({}, finishReason(stopReason.toString()))};
     }
     if (type == str("message_stop")) {
         m_finished = true;
@@ -660,8 +654,7 @@ QList<QJsonObject> AnthropicStreamDecoder::finish()
     m_finished = true;
     if (m_sawMessageDelta)
         return {usageChunk()};
-    return {ConversionUtil::openAIErrorChunk(str("the Anthropic stream ended before message_stop"),
-                                             str("upstream_error"))};
+    return {ChunkWriter::upstreamError(str("the Anthropic stream ended before message_stop"))};
 }
 
 } // namespace OpenAIAnthropic

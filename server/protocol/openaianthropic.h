@@ -1,5 +1,6 @@
 #pragma once
 
+#include "chunkwriter.h"
 #include "model/logrecord.h"
 
 #include <QByteArray>
@@ -104,15 +105,12 @@ private:
         bool separatorPending = false; ///< Thinking after earlier thinking: prefix "\n".
     };
 
-    QJsonObject chunk(const QJsonObject &delta, const QJsonValue &finishReason = {}) const;
     QJsonObject usageChunk() const;
     QList<QJsonObject> contentBlockStart(const QJsonObject &data);
     QList<QJsonObject> contentBlockDelta(const QJsonObject &data);
     void mergeUsage(const QJsonObject &anthropicUsage);
 
-    QString m_model;
-    QString m_id;
-    qint64 m_created = 0;
+    ChunkWriter m_out;
     bool m_started = false;
     bool m_sawMessageDelta = false;
     bool m_finished = false;

@@ -415,15 +415,8 @@ QString errorMessage(const QByteArray &body)
 }
 
 CohereStreamDecoder::CohereStreamDecoder(const QString &clientModel)
-    : m_model(clientModel)
-    , m_created(QDateTime::currentSecsSinceEpoch())
+    : m_out(clientModel)
 {
-}
-
-QJsonObject CohereStreamDecoder::chunk(const QJsonObject &delta,
-                                       const QJsonValue &finishReason) const
-{
-    return ConversionUtil::openAIChunk(m_id, m_created, m_model, 0, delta, finishReason);
 }
 
 QList<QJsonObject> CohereStreamDecoder::messageEnd(const QJsonObject &data)
@@ -433,15 +426,13 @@ QList<QJsonObject> CohereStreamDecoder::messageEnd(const QJsonObject &data)
     const QString reason = delta.value(str("finish_reason")).toString();
     const QString error = delta.value(str("error")).toString();
     if (!error.isEmpty() || reason.compare(str("ERROR"), Qt::CaseInsensitive) == 0)
-        return {ConversionUtil::openAIErrorChunk(
-            error.isEmpty() ? str("the Cohere stream ended with finish_reason ERROR") : error,
-            str("upstream_error"))};
+        return {ChunkWriter::upstreamError(
+            error.isEmpty() ? str("the Cohere stream ended with finish_reason ERROR") : error)};
     m_usage = usageOf(delta.value(str("usage")).toObject());
     QString finish = finishReason(reason);
     if (m_calledTools && finish == str("stop"))
         finish = str("tool_calls");
-    return {chunk({}, finish),
-            ConversionUtil::openAIUsageChunk(m_id, m_created, m_model, usageJson(m_usage))};
+    return {m_out.chunk({}, finish), m_out.usageChunk(usageJson(m_usage))};
 }
 
 QList<QJsonObject> CohereStreamDecoder::onEvent(const QByteArray &eventName,
@@ -451,14 +442,14 @@ QList<QJsonObject> CohereStreamDecoder::onEvent(const QByteArray &eventName,
         return {};
     const QString type =
         eventName.isEmpty() ? data.value(str("type")).toString() : QString::fromUtf8(eventName);
-    if (m_id.isEmpty()) // Normally from message-start; a stream without one still gets an id.
-        m_id = completionId(type == str("message-start") ? data.value(str("id")).toString()
-                                                         : QString());
+    if (!m_out.hasId()) // Normally from message-start; a stream without one still gets an id.
+        m_out.setId(completionId(type == str("message-start") ? data.value(str("id")).toString()
+                                                              : QString()));
     QList<QJsonObject> out;
     if (!m_started && (type == str("message-start") || type.startsWith(str("content-")) ||
                        type.startsWith(str("tool-")))) {
         m_started = true;
-        out << chunk({{str("role"), str("assistant")}, {str("content"), QString()}});
+        out << m_out.roleChunk();
     }
     const QJsonObject message =
         data.value(str("delta")).toObject().value(str("message")).toObject();
@@ -466,21 +457,21 @@ QList<QJsonObject> CohereStreamDecoder::onEvent(const QByteArray &eventName,
         const QJsonObject content = message.value(str("content")).toObject();
         const QString thinking = content.value(str("thinking")).toString();
         if (!thinking.isEmpty())
-            out << chunk({{str("reasoning_content"), thinking}});
+            out << m_out.chunk({{str("reasoning_content"), thinking}});
         const QString text = content.value(str("text")).toString();
         if (!text.isEmpty())
-            out << chunk({{str("content"), text}});
+            out << m_out.chunk({{str("content"), text}});
     } else if (type == str("tool-plan-delta")) {
         const QString plan = message.value(str("tool_plan")).toString();
         if (!plan.isEmpty())
-            out << chunk({{str("reasoning_content"), plan}});
+            out << m_out.chunk({{str("reasoning_content"), plan}});
     } else if (type == str("tool-call-start")) {
         const QJsonObject call = message.value(str("tool_calls")).toObject();
         const QJsonObject function = call.value(str("function")).toObject();
         const int index = m_nextToolIndex++;
         m_toolIndex.insert(data.value(str("index")).toInt(), index);
         m_calledTools = true;
-        out << chunk(
+        out << m_out.chunk(
             {{str("tool_calls"),
               QJsonArray{QJsonObject{
                   {str("index"), index},
@@ -499,10 +490,11 @@ QList<QJsonObject> CohereStreamDecoder::onEvent(const QByteArray &eventName,
                                       .value(str("arguments"))
                                       .toString();
         if (index != m_toolIndex.constEnd() && !arguments.isEmpty())
-            out << chunk({{str("tool_calls"),
-                           QJsonArray{QJsonObject{
-                               {str("index"), *index},
-                               {str("function"), QJsonObject{{str("arguments"), arguments}}}}}}});
+            out << m_out.chunk(
+                {{str("tool_calls"),
+                  QJsonArray{QJsonObject{
+                      {str("index"), *index},
+                      {str("function"), QJsonObject{{str("arguments"), arguments}}}}}}});
     } else if (type == str("message-end")) {
         out << messageEnd(data);
     }
@@ -514,8 +506,7 @@ QList<QJsonObject> CohereStreamDecoder::finish()
     if (m_finished)
         return {};
     m_finished = true;
-    return {ConversionUtil::openAIErrorChunk(str("the Cohere stream ended before message-end"),
-                                             str("upstream_error"))};
+    return {ChunkWriter::upstreamError(str("the Cohere stream ended before message-end"))};
 }
 
 } // namespace OpenAICohere

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "chunkwriter.h"
 #include "model/logrecord.h"
 
 #include <QByteArray>
@@ -91,12 +92,9 @@ public:
     bool isFinished() const { return m_finished; }
 
 private:
-    QJsonObject chunk(const QJsonObject &delta, const QJsonValue &finishReason = {}) const;
     QList<QJsonObject> messageEnd(const QJsonObject &data);
 
-    QString m_model;
-    QString m_id;
-    qint64 m_created = 0;
+    ChunkWriter m_out;
     bool m_started = false;
     bool m_finished = false;
     bool m_calledTools = false;

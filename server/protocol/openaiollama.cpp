@@ -312,16 +312,8 @@ QString errorMessage(const QByteArray &body)
 }
 
 OllamaStreamDecoder::OllamaStreamDecoder(const QString &clientModel)
-    : m_model(clientModel)
-    , m_id(ConversionUtil::newCompletionId())
-    , m_created(QDateTime::currentSecsSinceEpoch())
+    : m_out(clientModel, ConversionUtil::newCompletionId())
 {
-}
-
-QJsonObject OllamaStreamDecoder::chunk(const QJsonObject &delta,
-                                       const QJsonValue &finishReason) const
-{
-    return ConversionUtil::openAIChunk(m_id, m_created, m_model, 0, delta, finishReason);
 }
 
 QList<QJsonObject> OllamaStreamDecoder::onLine(const QByteArray &line)
@@ -336,30 +328,29 @@ QList<QJsonObject> OllamaStreamDecoder::onLine(const QByteArray &line)
         m_finished = true;
         const QString message =
             error.isString() ? error.toString() : error.toObject().value(str("message")).toString();
-        return {ConversionUtil::openAIErrorChunk(message, str("upstream_error"))};
+        return {ChunkWriter::upstreamError(message)};
     }
     QList<QJsonObject> out;
     if (!m_started) {
         m_started = true;
-        out << chunk({{str("role"), str("assistant")}, {str("content"), QString()}});
+        out << m_out.roleChunk();
     }
     const QJsonObject message = object.value(str("message")).toObject();
     const QString thinking = message.value(str("thinking")).toString();
     if (!thinking.isEmpty())
-        out << chunk({{str("reasoning_content"), thinking}});
+        out << m_out.chunk({{str("reasoning_content"), thinking}});
     const QString content = message.value(str("content")).toString();
     if (!content.isEmpty())
-        out << chunk({{str("content"), content}});
+        out << m_out.chunk({{str("content"), content}});
     const QJsonArray calls = message.value(str("tool_calls")).toArray();
     if (!calls.isEmpty())
-        out << chunk({{str("tool_calls"), openAIToolCalls(calls, &m_nextToolIndex)}});
+        out << m_out.chunk({{str("tool_calls"), openAIToolCalls(calls, &m_nextToolIndex)}});
     if (object.value(str("done")).toBool()) {
         m_finished = true;
         m_usage = usageOf(object);
-        out << chunk(
+        out << m_out.chunk(
             {}, finishReason(object.value(str("done_reason")).toString(), m_nextToolIndex > 0));
-        out << ConversionUtil::openAIUsageChunk(
-            m_id, m_created, m_model,
+        out << m_out.usageChunk(
             ConversionUtil::openAIUsage(m_usage.inputTokens, m_usage.outputTokens));
     }
     return out;
@@ -370,9 +361,8 @@ QList<QJsonObject> OllamaStreamDecoder::finish()
     if (m_finished)
         return {};
     m_finished = true;
-    return {ConversionUtil::openAIErrorChunk(
-        str("the Ollama stream ended before its final object (done: true)"),
-        str("upstream_error"))};
+    return {ChunkWriter::upstreamError(
+        str("the Ollama stream ended before its final object (done: true)"))};
 }
 
 } // namespace OpenAIOllama

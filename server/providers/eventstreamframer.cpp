@@ -148,15 +148,12 @@ bool EventStreamFramer::decodeMessage(QByteArrayView frame, Message *message, QS
 
 SseParser::Event EventStreamFramer::errorEvent(const QString &errorType, const QString &message)
 {
-    SseParser::Event event;
-    event.event = "error";
-    event.data = QJsonDocument(QJsonObject{{QStringLiteral("type"), QStringLiteral("error")},
-                                           {QStringLiteral("error"),
-                                            QJsonObject{{QStringLiteral("type"), errorType},
-                                                        {QStringLiteral("message"), message}}}})
-                     .toJson(QJsonDocument::Compact);
-    event.raw = "event: error\ndata: " + event.data + "\n\n";
-    return event;
+    return reframed("error",
+                    QJsonDocument(QJsonObject{{QStringLiteral("type"), QStringLiteral("error")},
+                                              {QStringLiteral("error"),
+                                               QJsonObject{{QStringLiteral("type"), errorType},
+                                                           {QStringLiteral("message"), message}}}})
+                        .toJson(QJsonDocument::Compact));
 }
 
 void EventStreamFramer::fail(const QString &message, QList<SseParser::Event> *events)
@@ -203,14 +200,11 @@ bool EventStreamFramer::appendEvents(const Message &message, QList<SseParser::Ev
         fail(QStringLiteral("Bedrock stream chunk is not a JSON object"), events);
         return false;
     }
-    SseParser::Event event;
-    event.event = inner.object().value(QStringLiteral("type")).toString().toUtf8();
     // SSE data must stay on one line; Bedrock's JSON normally is compact already.
-    event.data =
-        bytes.contains('\n') || bytes.contains('\r') ? inner.toJson(QJsonDocument::Compact) : bytes;
-    event.raw = (event.event.isEmpty() ? QByteArray() : "event: " + event.event + '\n') +
-                "data: " + event.data + "\n\n";
-    events->append(event);
+    events->append(reframed(inner.object().value(QStringLiteral("type")).toString().toUtf8(),
+                            bytes.contains('\n') || bytes.contains('\r')
+                                ? inner.toJson(QJsonDocument::Compact)
+                                : bytes));
     return true;
 }
 

@@ -16,24 +16,19 @@ bool NdjsonFramer::accepts(QByteArrayView contentType) const
 
 SseParser::Event NdjsonFramer::lineEvent(const QByteArray &line)
 {
-    SseParser::Event event;
-    event.data = line;
-    event.raw = "data: " + line + "\n\n";
-    return event;
+    return reframed({}, line);
 }
 
-SseParser::Event NdjsonFramer::overflowEvent() const
+void NdjsonFramer::fail(QList<SseParser::Event> *events)
 {
-    SseParser::Event event;
-    event.event = "error";
-    event.data =
-        QJsonDocument(
-            QJsonObject{
-                {QStringLiteral("error"),
-                 QStringLiteral("upstream stream line exceeds %1 bytes").arg(m_maxLineBytes)}})
-            .toJson(QJsonDocument::Compact);
-    event.raw = "event: error\ndata: " + event.data + "\n\n";
-    return event;
+    m_failed = true;
+    m_buffer.clear();
+    m_scanned = 0;
+    events->append(reframed(
+        "error", QJsonDocument(QJsonObject{{QStringLiteral("error"),
+                                            QStringLiteral("upstream stream line exceeds %1 bytes")
+                                                .arg(m_maxLineBytes)}})
+                     .toJson(QJsonDocument::Compact)));
 }
 
 QList<SseParser::Event> NdjsonFramer::feed(const QByteArray &bytes)
@@ -51,10 +46,7 @@ QList<SseParser::Event> NdjsonFramer::feed(const QByteArray &bytes)
         if (end > start && m_buffer.at(end - 1) == '\r')
             --end;
         if (end - start > m_maxLineBytes) {
-            m_failed = true;
-            m_buffer.clear();
-            m_scanned = 0;
-            events.append(overflowEvent());
+            fail(&events);
             return events;
         }
         const QByteArray line = m_buffer.sliced(start, end - start).trimmed();
@@ -64,12 +56,8 @@ QList<SseParser::Event> NdjsonFramer::feed(const QByteArray &bytes)
     }
     m_buffer.remove(0, start);
     m_scanned = m_buffer.size();
-    if (m_buffer.size() > m_maxLineBytes + 1) { // +1: a "\r" that may precede the "\n".
-        m_failed = true;
-        m_buffer.clear();
-        m_scanned = 0;
-        events.append(overflowEvent());
-    }
+    if (m_buffer.size() > m_maxLineBytes + 1) // +1: a "\r" that may precede the "\n".
+        fail(&events);
     return events;
 }
 

@@ -28,7 +28,8 @@ public:
     static SseParser::Event lineEvent(const QByteArray &line);
 
 private:
-    SseParser::Event overflowEvent() const;
+    /// Ends the stream: drops the buffer and appends the "error" event of an overlong line.
+    void fail(QList<SseParser::Event> *events);
 
     QByteArray m_buffer;
     qsizetype m_scanned = 0; ///< Bytes of m_buffer known to hold no '\n'.

@@ -23,6 +23,19 @@ public:
     virtual QList<SseParser::Event> feed(const QByteArray &bytes) = 0;
     /// Whatever was left unterminated at the end of the stream.
     virtual QList<SseParser::Event> finish() = 0;
+
+protected:
+    /// An event named \a name (unnamed when empty) carrying \a data (one line), with `raw` its
+    /// SSE framing: `event: <name>\n` (only when named), `data: <data>\n\n`.
+    static SseParser::Event reframed(const QByteArray &name, const QByteArray &data)
+    {
+        SseParser::Event event;
+        event.event = name;
+        event.data = data;
+        event.raw =
+            (name.isEmpty() ? QByteArray() : "event: " + name + '\n') + "data: " + data + "\n\n";
+        return event;
+    }
 };
 
 /// Server-Sent Events (`text/event-stream`): the default framing.

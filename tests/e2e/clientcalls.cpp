@@ -1,6 +1,9 @@
 #include "clientcalls.h"
 
+#include "mockupstream.h"
+
 #include <QJsonArray>
+#include <QTest>
 
 namespace ClientCalls {
 
@@ -31,6 +34,39 @@ QJsonObject withWeatherTool(QJsonObject chatRequest)
                      {"function", QJsonObject{{"name", "get_weather"},
                                               {"parameters", QJsonObject{{"type", "object"}}}}}}});
     return chatRequest;
+}
+
+QJsonObject messageHello(const QString &model, bool stream)
+{
+    return {{"model", model},
+            {"max_tokens", 512},
+            {"stream", stream},
+            {"messages", QJsonArray{QJsonObject{{"role", "user"}, {"content", "Hello"}}}}};
+}
+
+void checkAnthropicUsage(const QSqlRecord &row)
+{
+    QVERIFY(!row.isEmpty());
+    QCOMPARE(row.value("usage_source").toString(), QStringLiteral("upstream"));
+    QCOMPARE(row.value("input_tokens").toInt(), MockUpstream::kAnthropicInputTokens +
+                                                    MockUpstream::kAnthropicCacheReadTokens +
+                                                    MockUpstream::kAnthropicCacheCreationTokens);
+    QCOMPARE(row.value("cached_tokens").toInt(), MockUpstream::kAnthropicCacheReadTokens);
+    QCOMPARE(row.value("cache_creation_tokens").toInt(),
+             MockUpstream::kAnthropicCacheCreationTokens);
+    QCOMPARE(row.value("output_tokens").toInt(), MockUpstream::kAnthropicOutputTokens);
+}
+
+QString chatText(const QJsonObject &answer)
+{
+    return answer.value("choices")
+        .toArray()
+        .first()
+        .toObject()
+        .value("message")
+        .toObject()
+        .value("content")
+        .toString();
 }
 
 RawHttpClient::Response geminiHello(quint16 port, const QString &model, const QString &tokenKey)

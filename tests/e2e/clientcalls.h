@@ -3,6 +3,7 @@
 #include "rawhttpclient.h"
 
 #include <QJsonObject>
+#include <QSqlRecord>
 #include <QString>
 
 /// Requests and answers of the client protocols, as the end-to-end tests of channel adaptors
@@ -17,6 +18,14 @@ RawHttpClient::Headers auth(const QString &tokenKey, bool anthropic = false);
 QJsonObject chatHello(const QString &model, bool stream, const QJsonObject &extra = {});
 /// \a chatRequest with one function tool, `get_weather` (parameters: an object).
 QJsonObject withWeatherTool(QJsonObject chatRequest);
+/// An Anthropic Messages request of \a model: max_tokens 512, user "Hello".
+QJsonObject messageHello(const QString &model, bool stream);
+/// QtTest checks: log \a row carries the mock's Anthropic usage as reported by the upstream,
+/// cache reads and cache writes apart (input tokens include both).
+void checkAnthropicUsage(const QSqlRecord &row);
+
+/// The message content of an OpenAI chat completion's first choice.
+QString chatText(const QJsonObject &answer);
 
 /// Gemini `generateContent` of \a model saying "Hello", with token \a tokenKey.
 RawHttpClient::Response geminiHello(quint16 port, const QString &model, const QString &tokenKey);

@@ -3,11 +3,11 @@
 // upstream's usage, cache reads and cache writes kept apart.
 
 #include "chatstream.h"
+#include "clientcalls.h"
 #include "gateway/gatewaycore.h"
 #include "logrows.h"
 #include "mockupstream.h"
 #include "rawhttpclient.h"
-#include "relayrequests.h"
 #include "relayseed.h"
 #include "storage/database.h"
 #include "storage/logwriter.h"
@@ -40,17 +40,17 @@ private:
     RawHttpClient::Response post(const QByteArray &path, const QJsonObject &body, bool anthropic)
     {
         return RawHttpClient::postJson(m_gateway.port(), path, body,
-                                       RelayRequests::clientHeaders(kKey, anthropic));
+                                       ClientCalls::auth(kKey, anthropic));
     }
 
     static QJsonObject chat(bool stream, const QString &model = kModel)
     {
-        return RelayRequests::chat(model, stream);
+        return ClientCalls::chatHello(model, stream);
     }
 
     static QJsonObject message(bool stream, const QString &model = kModel)
     {
-        return RelayRequests::message(model, stream);
+        return ClientCalls::messageHello(model, stream);
     }
 
     QSqlRecord logRow(const QByteArray &requestId)
@@ -75,7 +75,7 @@ private:
         QCOMPARE(row.value("code").toInt(), 200);
         QCOMPARE(row.value("mode").toInt(), mode);
         QCOMPARE(row.value("channel_id").toInt(), 14);
-        RelayRequests::checkAnthropicUsage(row);
+        ClientCalls::checkAnthropicUsage(row);
     }
 
 private Q_SLOTS:
@@ -159,7 +159,7 @@ private Q_SLOTS:
 
     void openAIClientStreamedToolCall()
     {
-        const QJsonObject body = RelayRequests::withWeatherTool(chat(true));
+        const QJsonObject body = ClientCalls::withWeatherTool(chat(true));
         const auto response = post("/v1/chat/completions", body, false);
         QCOMPARE(response.status, 200);
         const ChatStream stream = ChatStream::fromSse(response.body);
@@ -215,7 +215,7 @@ private Q_SLOTS:
 
     void openAIFormatProviderServesAnthropicClientsNatively()
     {
-        RawHttpClient::Headers withBeta = RelayRequests::clientHeaders(kKey, true);
+        RawHttpClient::Headers withBeta = ClientCalls::auth(kKey, true);
         withBeta.append(
             qMakePair(QByteArray("anthropic-beta"), QByteArray("interleaved-thinking-2025-05-14")));
         for (const bool stream : {false, true}) {

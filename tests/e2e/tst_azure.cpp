@@ -1,6 +1,7 @@
 // Azure OpenAI channels (types 3 and 4): deployment URLs with api-version, the key in the
 // api-key header, OpenAI bodies and streams passed through.
 
+#include "clientcalls.h"
 #include "gateway/gatewaycore.h"
 #include "logrows.h"
 #include "mockupstream.h"
@@ -80,16 +81,7 @@ private Q_SLOTS:
     {
         const auto response = post("/v1/chat/completions", chat("gpt-4o-mini", false));
         QCOMPARE(response.status, 200);
-        QCOMPARE(response.json()
-                     .value("choices")
-                     .toArray()
-                     .first()
-                     .toObject()
-                     .value("message")
-                     .toObject()
-                     .value("content")
-                     .toString(),
-                 MockUpstream::replyText());
+        QCOMPARE(ClientCalls::chatText(response.json()), MockUpstream::replyText());
         const MockUpstream::Request sent = m_mock.lastRequest();
         QCOMPARE(
             sent.path,

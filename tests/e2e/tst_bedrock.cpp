@@ -5,11 +5,11 @@
 // apart) in the log rows, which never carry a channel secret.
 
 #include "chatstream.h"
+#include "clientcalls.h"
 #include "gateway/gatewaycore.h"
 #include "logrows.h"
 #include "mockupstream.h"
 #include "rawhttpclient.h"
-#include "relayrequests.h"
 #include "relayseed.h"
 #include "storage/database.h"
 #include "testgateway.h"
@@ -71,17 +71,17 @@ private:
     RawHttpClient::Response post(const QByteArray &path, const QJsonObject &body, bool anthropic)
     {
         return RawHttpClient::postJson(m_gateway.port(), path, body,
-                                       RelayRequests::clientHeaders(kKey, anthropic));
+                                       ClientCalls::auth(kKey, anthropic));
     }
 
     static QJsonObject chat(bool stream, const QString &model = kModel)
     {
-        return RelayRequests::chat(model, stream);
+        return ClientCalls::chatHello(model, stream);
     }
 
     static QJsonObject message(bool stream, const QString &model = kModel)
     {
-        return RelayRequests::message(model, stream);
+        return ClientCalls::messageHello(model, stream);
     }
 
     QSqlRecord logRow(const QByteArray &requestId)
@@ -119,7 +119,7 @@ private:
         QCOMPARE(row.value("mode").toInt(), mode);
         QCOMPARE(row.value("channel_id").toLongLong(), channelId);
         QCOMPARE(row.value("content").toString(), QString());
-        RelayRequests::checkAnthropicUsage(row);
+        ClientCalls::checkAnthropicUsage(row);
     }
 
 private Q_SLOTS:
@@ -222,7 +222,7 @@ private Q_SLOTS:
     void openAIClientTools()
     {
         const auto plain =
-            post("/v1/chat/completions", RelayRequests::withWeatherTool(chat(false)), false);
+            post("/v1/chat/completions", ClientCalls::withWeatherTool(chat(false)), false);
         QCOMPARE(plain.status, 200);
         const QJsonObject choice = plain.json().value("choices").toArray().first().toObject();
         QCOMPARE(choice.value("finish_reason").toString(), QStringLiteral("tool_calls"));
@@ -236,7 +236,7 @@ private Q_SLOTS:
                  QJsonDocument::fromJson(MockUpstream::toolArguments().toUtf8()).object());
 
         const auto response =
-            post("/v1/chat/completions", RelayRequests::withWeatherTool(chat(true)), false);
+            post("/v1/chat/completions", ClientCalls::withWeatherTool(chat(true)), false);
         QCOMPARE(response.status, 200);
         const ChatStream stream = ChatStream::fromSse(response.body);
         QCOMPARE(stream.toolName, QStringLiteral("get_weather"));

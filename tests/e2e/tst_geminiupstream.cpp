@@ -3,6 +3,7 @@
 // accounted from Gemini's usageMetadata (cached and thought tokens kept apart), and the channel
 // key is sent only to the upstream.
 
+#include "clientcalls.h"
 #include "gateway/gatewaycore.h"
 #include "logrows.h"
 #include "mockupstream.h"
@@ -338,16 +339,7 @@ void TstGeminiUpstream::openAIClientToolCallsRoundTrip()
     body.insert("tool_choice", "none");
     const auto second = post("/v1/chat/completions", body, Client::OpenAI);
     QCOMPARE(second.status, 200);
-    QCOMPARE(second.json()
-                 .value("choices")
-                 .toArray()
-                 .first()
-                 .toObject()
-                 .value("message")
-                 .toObject()
-                 .value("content")
-                 .toString(),
-             MockUpstream::replyText());
+    QCOMPARE(ClientCalls::chatText(second.json()), MockUpstream::replyText());
     const QJsonArray contents = m_mock.lastRequest().json().value("contents").toArray();
     QCOMPARE(contents.size(), 3);
     const QJsonObject callPart =

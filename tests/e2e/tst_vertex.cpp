@@ -2,11 +2,11 @@
 // endpoint (signed JWT grant, cached), API keys go as x-goog-api-key; Claude models are served
 // by the Anthropic publisher (rawPredict / streamRawPredict) for OpenAI and Anthropic clients.
 
+#include "clientcalls.h"
 #include "gateway/gatewaycore.h"
 #include "logrows.h"
 #include "mockupstream.h"
 #include "rawhttpclient.h"
-#include "relayrequests.h"
 #include "relayseed.h"
 #include "storage/database.h"
 #include "testgateway.h"
@@ -81,17 +81,17 @@ private:
     RawHttpClient::Response post(const QByteArray &path, const QJsonObject &body, bool anthropic)
     {
         return RawHttpClient::postJson(m_gateway.port(), path, body,
-                                       RelayRequests::clientHeaders(kKey, anthropic));
+                                       ClientCalls::auth(kKey, anthropic));
     }
     /// The mock's address without the /v1 of its OpenAI base URL.
     QString mockRoot() const { return m_mock.baseUrl().chopped(3); }
     static QJsonObject chat(const QString &model, bool stream)
     {
-        return RelayRequests::chat(model, stream);
+        return ClientCalls::chatHello(model, stream);
     }
     static QJsonObject message(const QString &model, bool stream)
     {
-        return RelayRequests::message(model, stream);
+        return ClientCalls::messageHello(model, stream);
     }
     void addChannel(qint64 id, const QString &key, const QString &model);
     void checkFailureLogged(const QByteArray &requestId, const QString &needle);
@@ -163,15 +163,7 @@ void TstVertex::serviceAccountOpenAIClient()
     QCOMPARE(response.status, 200);
     const QJsonObject json = response.json();
     QCOMPARE(json.value("model").toString(), kModel);
-    QCOMPARE(json.value("choices")
-                 .toArray()
-                 .first()
-                 .toObject()
-                 .value("message")
-                 .toObject()
-                 .value("content")
-                 .toString(),
-             MockUpstream::replyText());
+    QCOMPARE(ClientCalls::chatText(json), MockUpstream::replyText());
     const MockUpstream::Request sent = m_mock.lastRequest();
     QCOMPARE(sent.path, "/v1/projects/proj-mock/locations/us-east5/publishers/anthropic/models/" +
                             QUrl::toPercentEncoding(kModel) + ":rawPredict");
