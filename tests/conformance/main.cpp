@@ -24,7 +24,8 @@ const QString kTokenKey = QStringLiteral("ConformanceToken0000000000000000000000
 
 /// Models the OpenAI channel serves; each has a model config. The error-* and slow ones select
 /// the mock's fault scenarios; the notools ones never call tools (for coding agents).
-/// "claude-mock" and "claude-mock-notools" are served by an Anthropic channel.
+/// "claude-mock" and "claude-mock-notools" are served by an Anthropic channel,
+/// "gemini-mock-notools" by a Gemini channel.
 const QStringList kModels = {QStringLiteral("gpt-4o-mini"),
                              QStringLiteral("gpt-4o"),
                              QStringLiteral("gpt-3.5-turbo-instruct"),
@@ -62,6 +63,16 @@ bool seed(GatewayCore *core, const QString &upstreamBaseUrl, QString *error)
         if (!RelaySeed::insertModelConfig(db, model, QStringLiteral("anthropic"), error))
             return false;
     }
+    // A Gemini channel (type 24) on the mock's root, for Gemini clients' passthrough.
+    RelaySeed::ChannelRow gemini = channel;
+    gemini.id = 24;
+    gemini.type = 24;
+    gemini.name = QStringLiteral("mock-gemini");
+    gemini.baseUrl = upstreamBaseUrl.chopped(3); // Without /v1: the adaptor adds /v1beta.
+    gemini.models = {QStringLiteral("gemini-mock-notools")};
+    if (!RelaySeed::insertChannel(db, gemini, error) ||
+        !RelaySeed::insertModelConfig(db, gemini.models.first(), QStringLiteral("google"), error))
+        return false;
     for (const QString &model : kModels) {
         if (!RelaySeed::insertModelConfig(db, model, QStringLiteral("openai"), error))
             return false;

@@ -25,7 +25,8 @@ function expectedEmbedding(inputIndex, dimensions = 8) {
 
 const SERVED_MODELS = [
   'claude-mock', 'claude-mock-notools', 'drop-mid-stream', 'error-401', 'error-429', 'error-500',
-  'gpt-3.5-turbo-instruct', 'gpt-4o', 'gpt-4o-mini', 'gpt-4o-mini-notools', 'text-embedding-3-small',
+  'gemini-mock-notools', 'gpt-3.5-turbo-instruct', 'gpt-4o', 'gpt-4o-mini', 'gpt-4o-mini-notools',
+  'text-embedding-3-small',
 ];
 
 let server;
@@ -58,7 +59,8 @@ describe('OpenAI SDK against aiproxy', () => {
     const ids = [];
     for await (const model of client.models.list()) {
       assert.equal(model.object, 'model');
-      assert.equal(model.owned_by, model.id.startsWith('claude-mock') ? 'anthropic' : 'openai');
+      assert.equal(model.owned_by, model.id.startsWith('claude-mock') ? 'anthropic'
+        : model.id.startsWith('gemini-mock') ? 'google' : 'openai');
       ids.push(model.id);
     }
     assert.deepEqual(ids.sort(), SERVED_MODELS);

@@ -165,7 +165,10 @@ Reply generateReply(const QJsonObject &body, const QString &model, int id, bool 
                   .toObject(),
               "includeThoughts", "include_thoughts")
             .toBool();
-    const QString function = calledFunction(body);
+    // "…notools…" models answer in text whatever is declared (coding agents declare tools on
+    // every turn).
+    const QString function =
+        model.contains(QLatin1String("notools")) ? QString() : calledFunction(body);
     const QByteArray callPart = function.isEmpty()
                                     ? QByteArray()
                                     : "{\"functionCall\":{\"name\":" + quoted(function) +

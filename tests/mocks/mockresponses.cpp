@@ -46,10 +46,12 @@ QJsonObject textPart(const QString &text)
                        {str("text"), text}};
 }
 
-/// The name of the first function tool, or empty when the answer is plain text.
+/// The name of the first function tool, or empty when the answer is plain text (also for
+/// "…notools…" models, which coding agents use: they offer tools on every turn).
 QString toolName(const QJsonObject &body)
 {
-    if (body.value(str("tool_choice")).toString() == str("none"))
+    if (body.value(str("tool_choice")).toString() == str("none") ||
+        body.value(str("model")).toString().contains(str("notools")))
         return {};
     const QJsonArray tools = body.value(str("tools")).toArray();
     for (const QJsonValue &tool : tools) {
