@@ -716,24 +716,33 @@ void RelayController::startUpstream(RelayContext context, HttpExchange *exchange
             credential->connectTimeoutMs = m_config.upstreamConnectTimeoutSec * 1000;
             credential->proxy = channel.proxyUrl.toUtf8();
             credential->skipTlsVerify = channel.skipTlsVerify;
+            // Requests needing the same credential wait for one fetch (a burst of first
+            // requests would otherwise each fetch a token).
+            const QByteArray key = QByteArray::number(channel.id) + ' ' + credential->url;
             QPointer<HttpExchange> client(exchange);
-            m_curl->fetch(std::move(*credential), [this, client, context = std::move(context),
-                                                   outbound = std::move(outbound)](
-                                                      int status, const QByteArray &body,
-                                                      const QString &error) mutable {
+            QList<CredentialWaiter> &waiters = m_credentialWaiters[key];
+            waiters.append([this, client, context, outbound](const QString &problem) mutable {
                 if (!client)
                     return; // The client left while the credential was fetched.
-                QString problem =
-                    status == 0 ? error
-                                : context.adaptor->acceptCredential(context.channel, status, body);
                 if (!problem.isEmpty()) {
-                    failBeforeUpstream(context, client, 502,
-                                       QStringLiteral("could not obtain the channel's "
-                                                      "credentials: %1")
-                                           .arg(problem));
+                    failBeforeUpstream(
+                        context, client, 502,
+                        QStringLiteral("could not obtain the channel's credentials: %1")
+                            .arg(problem));
                     return;
                 }
                 startUpstream(std::move(context), client, std::move(outbound), true);
+            });
+            if (waiters.size() > 1)
+                return;
+            m_curl->fetch(std::move(*credential), [this, key, adaptor,
+                                                   channel](int status, const QByteArray &body,
+                                                            const QString &error) {
+                const QString problem =
+                    status == 0 ? error : adaptor->acceptCredential(channel, status, body);
+                const QList<CredentialWaiter> waiting = m_credentialWaiters.take(key);
+                for (const CredentialWaiter &resume : waiting)
+                    resume(problem);
             });
             return;
         }

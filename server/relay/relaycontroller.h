@@ -2,6 +2,7 @@
 
 #include "relaycontext.h"
 
+#include <QHash>
 #include <QJsonObject>
 #include <QObject>
 
@@ -128,6 +129,11 @@ private:
                             const QString &message);
     void replyError(HttpExchange *exchange, const ClientProtocol &protocol, int status,
                     const QString &message, const QString &type, const QString &code);
+
+    /// Continues a request once its channel's credential is fetched (\a problem empty) or not.
+    using CredentialWaiter = std::function<void(const QString &problem)>;
+    /// Requests waiting for an in-flight credential fetch, by channel id and credential URL.
+    QHash<QByteArray, QList<CredentialWaiter>> m_credentialWaiters;
 
     const GatewayConfig &m_config;
     SnapshotStore *m_snapshots;

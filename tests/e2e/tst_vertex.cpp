@@ -22,6 +22,7 @@
 #include <openssl/rsa.h>
 
 #include <memory>
+#include <vector>
 
 namespace {
 
@@ -107,6 +108,7 @@ private Q_SLOTS:
     void apiKeyExpressMode();
     void geminiPublisherForOpenAIClients();
     void geminiClientPassthrough();
+    void concurrentFirstRequestsShareOneTokenFetch();
     void unusableServiceAccount();
     void tokenGrantRefused();
 };
@@ -151,6 +153,12 @@ void TstVertex::initTestCase()
                QStringLiteral("claude-broken"));
     addChannel(6, QStringLiteral("us-central1|") + serviceAccount(m_keys.privatePem, tokenUri),
                QStringLiteral("gemini-2.5-pro"));
+    // Same key pair, another account: its own token, not yet fetched.
+    addChannel(7,
+               QStringLiteral("us-east5|") +
+                   serviceAccount(m_keys.privatePem, tokenUri)
+                       .replace(QStringLiteral("relay@"), QStringLiteral("burst@")),
+               QStringLiteral("claude-burst"));
     const KeyPair other = generateKeyPair();
     addChannel(5, QStringLiteral("us-east5|") + serviceAccount(other.privatePem, tokenUri),
                QStringLiteral("claude-wrong-key"));
@@ -298,6 +306,34 @@ void TstVertex::geminiClientPassthrough()
                                "?alt=sse"));
     QCOMPARE(sent.json(), body); // The client's own body.
     QCOMPARE(response.body, m_mock.responseBody(sent.id));
+}
+
+void TstVertex::concurrentFirstRequestsShareOneTokenFetch()
+{
+    // While the token endpoint is slow, a burst of first requests waits for one fetch per
+    // worker thread instead of fetching a token each.
+    m_mock.setVertexTokenDelayMs(300);
+    const int before = m_mock.vertexTokenRequests();
+    constexpr int kBurst = 8;
+    std::vector<std::unique_ptr<RawHttpClient>> clients;
+    const QByteArray request = RawHttpClient::buildRequest(
+        "POST", "/v1/chat/completions",
+        QJsonDocument(chat(QStringLiteral("claude-burst"), false)).toJson(QJsonDocument::Compact),
+        {qMakePair(QByteArray("Authorization"), "Bearer sk-" + kKey.toLatin1()),
+         qMakePair(QByteArray("Content-Type"), QByteArray("application/json"))});
+    for (int i = 0; i < kBurst; ++i) {
+        clients.push_back(std::make_unique<RawHttpClient>());
+        QVERIFY(clients.back()->connectToPort(m_gateway.port()));
+        clients.back()->send(request);
+    }
+    for (const auto &client : clients) {
+        RawHttpClient::Response response;
+        QVERIFY(client->readResponse(&response));
+        QCOMPARE(response.status, 200);
+    }
+    m_mock.setVertexTokenDelayMs(0);
+    const int fetched = m_mock.vertexTokenRequests() - before;
+    QVERIFY2(fetched >= 1 && fetched <= 2, qPrintable(QString::number(fetched))); // 2 workers.
 }
 
 void TstVertex::checkFailureLogged(const QByteArray &requestId, const QString &needle)

@@ -446,6 +446,12 @@ void MockUpstream::setVertexCredentials(const QByteArray &publicKeyPem, const QB
     m_vertex->apiKey = apiKey;
 }
 
+void MockUpstream::setVertexTokenDelayMs(int ms)
+{
+    QMutexLocker lock(&m_mutex);
+    m_vertex->tokenDelayMs = ms;
+}
+
 int MockUpstream::vertexTokenRequests() const
 {
     QMutexLocker lock(&m_mutex);
@@ -998,11 +1004,20 @@ void MockUpstream::respondVertex(const std::shared_ptr<Exchange> &exchange, cons
     // The scenario comes from the model in the URL (Vertex bodies carry none).
     const QByteArray scenario = exchange->request.header("x-mock-scenario");
     MockWire::Reply reply;
+    int delayMs = 0;
     {
         QMutexLocker lock(&m_mutex);
         reply = MockWire::vertexReply(exchange->request, path, scenario, m_vertex.get());
+        delayMs = path == "/token" ? m_vertex->tokenDelayMs : 0;
     }
-    sendReply(exchange, reply);
+    if (delayMs <= 0) {
+        sendReply(exchange, reply);
+        return;
+    }
+    QTimer::singleShot(delayMs, m_context, [this, exchange, reply]() mutable {
+        if (!exchange->finished)
+            sendReply(exchange, reply);
+    });
 }
 
 void MockUpstream::respondGemini(const std::shared_ptr<Exchange> &exchange, const QByteArray &path,

@@ -447,6 +447,8 @@ public:
     void setVertexCredentials(const QByteArray &publicKeyPem, const QByteArray &apiKey);
     /// Token grants requested at /token so far.
     int vertexTokenRequests() const;
+    /// Makes /token answer \a ms late (0: at once).
+    void setVertexTokenDelayMs(int ms);
 
     QList<Request> requests() const;
     int requestCount() const;

@@ -15,6 +15,7 @@ struct VertexAuth
     QByteArray apiKey;              ///< Accepted as `x-goog-api-key` (empty: none is).
     QList<QByteArray> issuedTokens; ///< Access tokens handed out, accepted as Bearer.
     int tokenRequests = 0;
+    int tokenDelayMs = 0; ///< How long /token waits before answering.
 };
 
 /// `/token` and `/v1/…/publishers/{publisher}/models/{model}:{action}`.
