@@ -68,4 +68,17 @@ QList<QList<QByteArray>> splitsAtEveryPosition(const QByteArray &bytes);
 /// \a bytes as one-byte pieces.
 QList<QByteArray> oneByteAtATime(const QByteArray &bytes);
 
+/// The first position at which \a bytes cut in two (see splitsAtEveryPosition()) makes
+/// \a convert of the two pieces differ from \a expected; -1 when every cut gives \a expected.
+template<typename Expected, typename Convert>
+qsizetype firstBadSplit(const QByteArray &bytes, const Expected &expected, Convert convert)
+{
+    const QList<QList<QByteArray>> splits = splitsAtEveryPosition(bytes);
+    for (qsizetype cut = 0; cut < splits.size(); ++cut) {
+        if (!(convert(splits.at(cut)) == expected))
+            return cut;
+    }
+    return -1;
+}
+
 } // namespace Golden
