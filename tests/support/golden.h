@@ -27,6 +27,8 @@ public:
     QByteArray read(const QString &name) const;
     /// read() parsed as a JSON object (empty when it is not one).
     QJsonObject json(const QString &name) const;
+    /// read() parsed as a JSON array (empty when it is not one).
+    QJsonArray jsonArray(const QString &name) const;
     /// Golden \a name as bytes; with AIPROXY_UPDATE_GOLDEN set, first overwritten with \a actual.
     QByteArray golden(const QString &name, const QByteArray &actual) const;
     /// Golden \a name as JSON; with AIPROXY_UPDATE_GOLDEN set, first overwritten with \a actual

@@ -547,8 +547,7 @@ void TestOpenAIAnthropic::streamGolden()
 
 void TestOpenAIAnthropic::streamAtEverySplit()
 {
-    const QJsonArray expected =
-        QJsonDocument::fromJson(fixtures.read("stream.openai.json")).array();
+    const QJsonArray expected = fixtures.jsonArray("stream.openai.json");
     QVERIFY(expected.size() > 10);
     QCOMPARE(Golden::firstBadSplit(
                  fixtures.read("stream.anthropic.sse"), expected,
@@ -560,7 +559,7 @@ void TestOpenAIAnthropic::streamOneByteAtATime()
 {
     QCOMPARE(
         comparable(decodeStream(Golden::oneByteAtATime(fixtures.read("stream.anthropic.sse")))),
-        QJsonDocument::fromJson(fixtures.read("stream.openai.json")).array());
+        fixtures.jsonArray("stream.openai.json"));
 }
 
 void TestOpenAIAnthropic::streamUsage()
@@ -626,8 +625,7 @@ void TestOpenAIAnthropic::streamEndedAfterMessageDelta()
     const QByteArray stream = fixtures.read("stream.anthropic.sse");
     const QList<QJsonObject> chunks =
         decodeStream({stream.first(stream.indexOf("event: message_stop"))});
-    QCOMPARE(comparable(chunks),
-             QJsonDocument::fromJson(fixtures.read("stream.openai.json")).array());
+    QCOMPARE(comparable(chunks), fixtures.jsonArray("stream.openai.json"));
 }
 
 void TestOpenAIAnthropic::streamThinkingBlocksAreSeparated()

@@ -331,7 +331,7 @@ void TestOpenAICohere::streamAtEverySplit()
 {
     QFETCH(QString, input);
     QFETCH(QString, golden);
-    const QJsonArray expected = QJsonDocument::fromJson(fixtures.read(golden)).array();
+    const QJsonArray expected = fixtures.jsonArray(golden);
     QVERIFY(expected.size() > 6);
     QCOMPARE(Golden::firstBadSplit(
                  fixtures.read(input), expected,
@@ -342,7 +342,7 @@ void TestOpenAICohere::streamAtEverySplit()
 void TestOpenAICohere::streamOneByteAtATime()
 {
     QCOMPARE(comparable(decodeStream(Golden::oneByteAtATime(fixtures.read("stream.cohere.sse")))),
-             QJsonDocument::fromJson(fixtures.read("stream.openai.json")).array());
+             fixtures.jsonArray("stream.openai.json"));
 }
 
 void TestOpenAICohere::streamToolCallArguments()

@@ -548,8 +548,7 @@ void TestOpenAIGemini::streamGolden()
 
 void TestOpenAIGemini::streamAtEverySplit()
 {
-    const QJsonArray expected =
-        QJsonDocument::fromJson(fixtures.read("stream.openai.json")).array();
+    const QJsonArray expected = fixtures.jsonArray("stream.openai.json");
     QVERIFY(expected.size() >= 8);
     QCOMPARE(Golden::firstBadSplit(
                  fixtures.read("stream.gemini.sse"), expected,
@@ -560,7 +559,7 @@ void TestOpenAIGemini::streamAtEverySplit()
 void TestOpenAIGemini::streamOneByteAtATime()
 {
     QCOMPARE(comparable(decodeStream(Golden::oneByteAtATime(fixtures.read("stream.gemini.sse")))),
-             QJsonDocument::fromJson(fixtures.read("stream.openai.json")).array());
+             fixtures.jsonArray("stream.openai.json"));
 }
 
 void TestOpenAIGemini::streamUsageLastWins()

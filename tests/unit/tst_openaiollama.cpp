@@ -395,8 +395,7 @@ void TestOpenAIOllama::streamGolden()
 
 void TestOpenAIOllama::streamAtEverySplit()
 {
-    const QJsonArray expected =
-        QJsonDocument::fromJson(fixtures.read("stream.openai.json")).array();
+    const QJsonArray expected = fixtures.jsonArray("stream.openai.json");
     QVERIFY(expected.size() > 6);
     QCOMPARE(Golden::firstBadSplit(
                  fixtures.read("stream.ollama.ndjson"), expected,
@@ -408,7 +407,7 @@ void TestOpenAIOllama::streamOneByteAtATime()
 {
     QCOMPARE(
         comparable(decodeStream(Golden::oneByteAtATime(fixtures.read("stream.ollama.ndjson")))),
-        QJsonDocument::fromJson(fixtures.read("stream.openai.json")).array());
+        fixtures.jsonArray("stream.openai.json"));
 }
 
 void TestOpenAIOllama::streamUsage()
