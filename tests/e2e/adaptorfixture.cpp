@@ -22,11 +22,19 @@ bool AdaptorFixture::start(QString *error)
 }
 
 bool AdaptorFixture::seed(const QString &group, const QList<RelaySeed::ChannelRow> &channels,
-                          QString *error)
+                          QString *error, const QString &owner)
 {
     QSqlDatabase db = m_gateway.core()->mainDatabase()->connection();
-    bool ok = RelaySeed::insertGroup(db, group, error) &&
-              RelaySeed::insertToken(db, {1, m_tokenKey, QStringLiteral("t"), group, {}, 1}, error);
+    return RelaySeed::insertGroup(db, group, error) &&
+           RelaySeed::insertToken(db, {1, m_tokenKey, QStringLiteral("t"), group, {}, 1}, error) &&
+           addChannels(channels, owner, error);
+}
+
+bool AdaptorFixture::addChannels(const QList<RelaySeed::ChannelRow> &channels, const QString &owner,
+                                 QString *error)
+{
+    QSqlDatabase db = m_gateway.core()->mainDatabase()->connection();
+    bool ok = true;
     QStringList models;
     for (const RelaySeed::ChannelRow &channel : channels) {
         ok = ok && RelaySeed::insertChannel(db, channel, error);
@@ -34,7 +42,7 @@ bool AdaptorFixture::seed(const QString &group, const QList<RelaySeed::ChannelRo
     }
     models.removeDuplicates();
     for (const QString &model : std::as_const(models))
-        ok = ok && RelaySeed::insertModelConfig(db, model, QStringLiteral("test"), error);
+        ok = ok && RelaySeed::insertModelConfig(db, model, owner, error);
     if (ok)
         m_gateway.core()->reloadSnapshot();
     return ok;
@@ -53,7 +61,12 @@ RawHttpClient::Response AdaptorFixture::post(const QByteArray &path, const QJson
 
 QSqlRecord AdaptorFixture::logRow(const RawHttpClient::Response &response) const
 {
-    return LogRows::waitFor(m_gateway.core(), response.header("x-request-id"));
+    return logRow(response.header("x-request-id"));
+}
+
+QSqlRecord AdaptorFixture::logRow(const QByteArray &requestId) const
+{
+    return LogRows::waitFor(m_gateway.core(), requestId);
 }
 
 QString AdaptorFixture::loggedUsageMismatch(const RawHttpClient::Response &response, int mode,

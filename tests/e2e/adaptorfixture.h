@@ -17,10 +17,16 @@ public:
 
     /// Starts the mock and the gateway.
     bool start(QString *error);
-    /// Writes group \a group, the token, \a channels and their models' configs, then reloads the
-    /// gateway's snapshot.
-    bool seed(const QString &group, const QList<RelaySeed::ChannelRow> &channels, QString *error);
+    /// Writes group \a group, the token, \a channels and their models' configs (owned by
+    /// \a owner), then reloads the gateway's snapshot.
+    bool seed(const QString &group, const QList<RelaySeed::ChannelRow> &channels, QString *error,
+              const QString &owner = QStringLiteral("test"));
+    /// Writes more \a channels and their models' configs (owned by \a owner), then reloads.
+    bool addChannels(const QList<RelaySeed::ChannelRow> &channels, const QString &owner,
+                     QString *error);
     void stop() { m_gateway.stop(); }
+
+    GatewayCore *core() const { return m_gateway.core(); }
 
     MockUpstream &mock() { return m_mock; }
     quint16 port() const { return m_gateway.port(); }
@@ -32,6 +38,8 @@ public:
                                  bool anthropic = false) const;
     /// The log row of \a response's request (waits for it).
     QSqlRecord logRow(const RawHttpClient::Response &response) const;
+    /// The log row of request \a requestId (waits for it).
+    QSqlRecord logRow(const QByteArray &requestId) const;
     /// What differs between \a response's log row and a successful request of \a mode on
     /// \a channelId with that usage (total = input + output); empty when nothing does.
     QString loggedUsageMismatch(const RawHttpClient::Response &response, int mode, int channelId,

@@ -57,16 +57,14 @@ void checkAnthropicUsage(const QSqlRecord &row)
     QCOMPARE(row.value("output_tokens").toInt(), MockUpstream::kAnthropicOutputTokens);
 }
 
+QJsonObject chatMessage(const QJsonObject &answer)
+{
+    return answer.value("choices").toArray().first().toObject().value("message").toObject();
+}
+
 QString chatText(const QJsonObject &answer)
 {
-    return answer.value("choices")
-        .toArray()
-        .first()
-        .toObject()
-        .value("message")
-        .toObject()
-        .value("content")
-        .toString();
+    return chatMessage(answer).value("content").toString();
 }
 
 RawHttpClient::Response geminiHello(quint16 port, const QString &model, const QString &tokenKey)

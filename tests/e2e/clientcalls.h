@@ -24,6 +24,8 @@ QJsonObject messageHello(const QString &model, bool stream);
 /// cache reads and cache writes apart (input tokens include both).
 void checkAnthropicUsage(const QSqlRecord &row);
 
+/// The message of an OpenAI chat completion's first choice.
+QJsonObject chatMessage(const QJsonObject &answer);
 /// The message content of an OpenAI chat completion's first choice.
 QString chatText(const QJsonObject &answer);
 

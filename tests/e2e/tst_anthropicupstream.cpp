@@ -2,16 +2,10 @@
 // API; Anthropic clients get the upstream's bytes unchanged. Both are accounted from the
 // upstream's usage, cache reads and cache writes kept apart.
 
+#include "adaptorfixture.h"
 #include "chatstream.h"
 #include "clientcalls.h"
-#include "gateway/gatewaycore.h"
-#include "logrows.h"
-#include "mockupstream.h"
-#include "rawhttpclient.h"
-#include "relayseed.h"
-#include "storage/database.h"
 #include "storage/logwriter.h"
-#include "testgateway.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -34,14 +28,8 @@ class TstAnthropicUpstream : public QObject
     Q_OBJECT
 
 private:
-    MockUpstream m_mock;
-    TestGateway m_gateway;
-
-    RawHttpClient::Response post(const QByteArray &path, const QJsonObject &body, bool anthropic)
-    {
-        return RawHttpClient::postJson(m_gateway.port(), path, body,
-                                       ClientCalls::auth(kKey, anthropic));
-    }
+    AdaptorFixture m_fixture{kKey};
+    MockUpstream &m_mock = m_fixture.mock();
 
     static QJsonObject chat(bool stream, const QString &model = kModel)
     {
@@ -51,11 +39,6 @@ private:
     static QJsonObject message(bool stream, const QString &model = kModel)
     {
         return ClientCalls::messageHello(model, stream);
-    }
-
-    QSqlRecord logRow(const QByteArray &requestId)
-    {
-        return LogRows::waitFor(m_gateway.core(), requestId);
     }
 
     void checkUpstreamRequest()
@@ -70,7 +53,7 @@ private:
 
     void checkLogged(const QByteArray &requestId, int mode)
     {
-        const QSqlRecord row = logRow(requestId);
+        const QSqlRecord row = m_fixture.logRow(requestId);
         QVERIFY(!row.isEmpty());
         QCOMPARE(row.value("code").toInt(), 200);
         QCOMPARE(row.value("mode").toInt(), mode);
@@ -81,10 +64,8 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
-        QVERIFY(m_mock.start());
         QString error;
-        QVERIFY2(m_gateway.start(&error), qPrintable(error));
-        QSqlDatabase db = m_gateway.core()->mainDatabase()->connection();
+        QVERIFY2(m_fixture.start(&error), qPrintable(error));
         RelaySeed::ChannelRow channel;
         channel.id = 14;
         channel.type = 14;
@@ -93,14 +74,8 @@ private Q_SLOTS:
         channel.baseUrl = m_mock.baseUrl();
         channel.models = {kModel, QStringLiteral("error-429")};
         channel.modelMapping = {{kModel, kUpstreamModel}};
-        QVERIFY2(
-            RelaySeed::insertGroup(db, kGroup, &error) &&
-                RelaySeed::insertToken(db, {1, kKey, QStringLiteral("t"), kGroup, {}, 1}, &error) &&
-                RelaySeed::insertChannel(db, channel, &error) &&
-                RelaySeed::insertModelConfig(db, kModel, QStringLiteral("anthropic"), &error) &&
-                RelaySeed::insertModelConfig(db, QStringLiteral("error-429"),
-                                             QStringLiteral("anthropic"), &error),
-            qPrintable(error));
+        QVERIFY2(m_fixture.seed(kGroup, {channel}, &error, QStringLiteral("anthropic")),
+                 qPrintable(error));
         // An OpenAI-format provider that also serves Anthropic's API (DeepSeek: /anthropic/v1).
         RelaySeed::ChannelRow deepseek;
         deepseek.id = 36;
@@ -109,20 +84,15 @@ private Q_SLOTS:
         deepseek.key = QStringLiteral("sk-deepseek");
         deepseek.baseUrl = m_mock.baseUrl();
         deepseek.models = {QStringLiteral("deepseek-chat"), QStringLiteral("error-529")};
-        QVERIFY2(RelaySeed::insertChannel(db, deepseek, &error) &&
-                     RelaySeed::insertModelConfig(db, QStringLiteral("deepseek-chat"),
-                                                  QStringLiteral("deepseek"), &error) &&
-                     RelaySeed::insertModelConfig(db, QStringLiteral("error-529"),
-                                                  QStringLiteral("deepseek"), &error),
+        QVERIFY2(m_fixture.addChannels({deepseek}, QStringLiteral("deepseek"), &error),
                  qPrintable(error));
-        m_gateway.core()->reloadSnapshot();
     }
 
-    void cleanupTestCase() { m_gateway.stop(); }
+    void cleanupTestCase() { m_fixture.stop(); }
 
     void openAIClientNonStreaming()
     {
-        const auto response = post("/v1/chat/completions", chat(false), false);
+        const auto response = m_fixture.post("/v1/chat/completions", chat(false), false);
         QCOMPARE(response.status, 200);
         const QJsonObject json = response.json();
         QCOMPARE(json.value("object").toString(), QStringLiteral("chat.completion"));
@@ -144,7 +114,7 @@ private Q_SLOTS:
 
     void openAIClientStreaming()
     {
-        const auto response = post("/v1/chat/completions", chat(true), false);
+        const auto response = m_fixture.post("/v1/chat/completions", chat(true), false);
         QCOMPARE(response.status, 200);
         const ChatStream stream = ChatStream::fromSse(response.body);
         QCOMPARE(stream.objects, QStringList{QStringLiteral("chat.completion.chunk")});
@@ -160,7 +130,7 @@ private Q_SLOTS:
     void openAIClientStreamedToolCall()
     {
         const QJsonObject body = ClientCalls::withWeatherTool(chat(true));
-        const auto response = post("/v1/chat/completions", body, false);
+        const auto response = m_fixture.post("/v1/chat/completions", body, false);
         QCOMPARE(response.status, 200);
         const ChatStream stream = ChatStream::fromSse(response.body);
         QCOMPARE(stream.toolName, QStringLiteral("get_weather"));
@@ -173,7 +143,7 @@ private Q_SLOTS:
 
     void anthropicClientGetsUpstreamBytesUnchanged()
     {
-        const auto response = post("/v1/messages", message(false), true);
+        const auto response = m_fixture.post("/v1/messages", message(false), true);
         QCOMPARE(response.status, 200);
         const QJsonObject json = response.json();
         // The mock's own message id: converted answers would carry an id derived elsewhere.
@@ -189,7 +159,7 @@ private Q_SLOTS:
     {
         QJsonObject body = message(true);
         body.insert("thinking", QJsonObject{{"type", "enabled"}, {"budget_tokens", 1024}});
-        const auto response = post("/v1/messages", body, true);
+        const auto response = m_fixture.post("/v1/messages", body, true);
         QCOMPARE(response.status, 200);
         // signature_delta only exists in Anthropic's own stream: the bytes were passed through.
         QVERIFY(response.body.contains("\"signature_delta\""));
@@ -200,13 +170,13 @@ private Q_SLOTS:
 
     void upstreamErrorsInEachClientsShape()
     {
-        const auto openai = post("/v1/chat/completions", chat(false, "error-429"), false);
+        const auto openai = m_fixture.post("/v1/chat/completions", chat(false, "error-429"), false);
         QCOMPARE(openai.status, 429);
         const QJsonObject openaiError = openai.json().value("error").toObject();
         QVERIFY(!openaiError.value("message").toString().isEmpty());
         QVERIFY(openai.json().contains("aiproxy"));
 
-        const auto anthropic = post("/v1/messages", message(false, "error-429"), true);
+        const auto anthropic = m_fixture.post("/v1/messages", message(false, "error-429"), true);
         QCOMPARE(anthropic.status, 429);
         QCOMPARE(anthropic.json().value("type").toString(), QStringLiteral("error"));
         QCOMPARE(anthropic.json().value("error").toObject().value("type").toString(),
@@ -220,7 +190,7 @@ private Q_SLOTS:
             qMakePair(QByteArray("anthropic-beta"), QByteArray("interleaved-thinking-2025-05-14")));
         for (const bool stream : {false, true}) {
             const auto response = RawHttpClient::postJson(
-                m_gateway.port(), "/v1/messages", message(stream, "deepseek-chat"), withBeta);
+                m_fixture.port(), "/v1/messages", message(stream, "deepseek-chat"), withBeta);
             QCOMPARE(response.status, 200);
             const MockUpstream::Request sent = m_mock.lastRequest();
             QCOMPARE(sent.path, QByteArray("/anthropic/v1/messages"));
@@ -229,7 +199,7 @@ private Q_SLOTS:
             QCOMPARE(sent.header("anthropic-beta"), QByteArray("interleaved-thinking-2025-05-14"));
             QCOMPARE(sent.json().value("max_tokens").toInt(), 512); // The client's own body.
             QCOMPARE(response.body, m_mock.responseBody(sent.id));  // Byte for byte.
-            const QSqlRecord row = logRow(response.header("x-request-id"));
+            const QSqlRecord row = m_fixture.logRow(response.header("x-request-id"));
             QCOMPARE(row.value("channel_id").toInt(), 36);
             QCOMPARE(row.value("usage_source").toString(), QStringLiteral("upstream"));
             QCOMPARE(row.value("cached_tokens").toInt(), MockUpstream::kAnthropicCacheReadTokens);
@@ -238,10 +208,11 @@ private Q_SLOTS:
             QCOMPARE(row.value("output_tokens").toInt(), MockUpstream::kAnthropicOutputTokens);
         }
         // OpenAI clients of the same channel still use its OpenAI endpoint.
-        QCOMPARE(post("/v1/chat/completions", chat(false, "deepseek-chat"), false).status, 200);
+        QCOMPARE(m_fixture.post("/v1/chat/completions", chat(false, "deepseek-chat"), false).status,
+                 200);
         QCOMPARE(m_mock.lastRequest().path, QByteArray("/v1/chat/completions"));
         // Its Anthropic errors reach Anthropic clients in Anthropic's shape.
-        const auto failed = post("/v1/messages", message(false, "error-529"), true);
+        const auto failed = m_fixture.post("/v1/messages", message(false, "error-529"), true);
         QCOMPARE(m_mock.lastRequest().path, QByteArray("/anthropic/v1/messages"));
         QCOMPARE(failed.json().value("type").toString(), QStringLiteral("error"));
         QCOMPARE(failed.json().value("error").toObject().value("type").toString(),
@@ -250,7 +221,8 @@ private Q_SLOTS:
 
     void embeddingsAreNotOfferedByAnthropicChannels()
     {
-        const auto response = post("/v1/embeddings", {{"model", kModel}, {"input", "x"}}, false);
+        const auto response =
+            m_fixture.post("/v1/embeddings", {{"model", kModel}, {"input", "x"}}, false);
         QCOMPARE(response.status, 404); // No channel of the model supports the mode.
     }
 };

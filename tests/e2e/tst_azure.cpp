@@ -1,14 +1,8 @@
 // Azure OpenAI channels (types 3 and 4): deployment URLs with api-version, the key in the
 // api-key header, OpenAI bodies and streams passed through.
 
+#include "adaptorfixture.h"
 #include "clientcalls.h"
-#include "gateway/gatewaycore.h"
-#include "logrows.h"
-#include "mockupstream.h"
-#include "rawhttpclient.h"
-#include "relayseed.h"
-#include "storage/database.h"
-#include "testgateway.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -26,14 +20,8 @@ class TstAzure : public QObject
     Q_OBJECT
 
 private:
-    MockUpstream m_mock;
-    TestGateway m_gateway;
-
-    RawHttpClient::Response post(const QByteArray &path, const QJsonObject &body)
-    {
-        return RawHttpClient::postJson(m_gateway.port(), path, body,
-                                       {{"Authorization", "Bearer sk-" + kKey.toLatin1()}});
-    }
+    AdaptorFixture m_fixture{kKey};
+    MockUpstream &m_mock = m_fixture.mock();
 
     static QJsonObject chat(const QString &model, bool stream)
     {
@@ -45,11 +33,9 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
-        QVERIFY(m_mock.start());
         QString error;
-        QVERIFY2(m_gateway.start(&error), qPrintable(error));
-        QSqlDatabase db = m_gateway.core()->mainDatabase()->connection();
-        const QString root = QStringLiteral("http://127.0.0.1:%1/").arg(m_mock.port());
+        QVERIFY2(m_fixture.start(&error), qPrintable(error));
+        const QString root = m_fixture.mockBase() + '/';
         RelaySeed::ChannelRow azure;
         azure.id = 4;
         azure.type = 4;
@@ -62,24 +48,15 @@ private Q_SLOTS:
         legacy.type = 3;
         legacy.key = QStringLiteral("az-legacy"); // No version: the default one.
         legacy.models = {QStringLiteral("gpt-3.5-turbo")};
-        QVERIFY2(
-            RelaySeed::insertGroup(db, kGroup, &error) &&
-                RelaySeed::insertToken(db, {1, kKey, QStringLiteral("t"), kGroup, {}, 1}, &error) &&
-                RelaySeed::insertChannel(db, azure, &error) &&
-                RelaySeed::insertChannel(db, legacy, &error),
-            qPrintable(error));
-        for (const QString &model : {QStringLiteral("gpt-4o-mini"), QStringLiteral("gpt-3.5-turbo"),
-                                     QStringLiteral("text-embedding-3-small")})
-            QVERIFY2(RelaySeed::insertModelConfig(db, model, QStringLiteral("openai"), &error),
-                     qPrintable(error));
-        m_gateway.core()->reloadSnapshot();
+        QVERIFY2(m_fixture.seed(kGroup, {azure, legacy}, &error, QStringLiteral("openai")),
+                 qPrintable(error));
     }
 
-    void cleanupTestCase() { m_gateway.stop(); }
+    void cleanupTestCase() { m_fixture.stop(); }
 
     void chatGoesToTheDeployment()
     {
-        const auto response = post("/v1/chat/completions", chat("gpt-4o-mini", false));
+        const auto response = m_fixture.post("/v1/chat/completions", chat("gpt-4o-mini", false));
         QCOMPARE(response.status, 200);
         QCOMPARE(ClientCalls::chatText(response.json()), MockUpstream::replyText());
         const MockUpstream::Request sent = m_mock.lastRequest();
@@ -88,15 +65,12 @@ private Q_SLOTS:
             QByteArray("/openai/deployments/gpt-4o-mini/chat/completions?api-version=2024-10-21"));
         QCOMPARE(sent.header("api-key"), QByteArray("az-secret"));
         QVERIFY(sent.header("authorization").isEmpty());
-        QCOMPARE(LogRows::waitFor(m_gateway.core(), response.header("x-request-id"))
-                     .value("channel_id")
-                     .toInt(),
-                 4);
+        QCOMPARE(m_fixture.logRow(response).value("channel_id").toInt(), 4);
     }
 
     void streamingPassesThrough()
     {
-        const auto response = post("/v1/chat/completions", chat("gpt-4o-mini", true));
+        const auto response = m_fixture.post("/v1/chat/completions", chat("gpt-4o-mini", true));
         QCOMPARE(response.status, 200);
         QVERIFY(response.body.contains("data: [DONE]"));
         QString text;
@@ -116,14 +90,15 @@ private Q_SLOTS:
 
     void embeddingsAndLegacyDeploymentNames()
     {
-        const auto embeddings = post("/v1/embeddings", {{"model", "text-embedding-3-small"},
-                                                        {"input", "hello"},
-                                                        {"encoding_format", "float"}});
+        const auto embeddings =
+            m_fixture.post("/v1/embeddings", {{"model", "text-embedding-3-small"},
+                                              {"input", "hello"},
+                                              {"encoding_format", "float"}});
         QCOMPARE(embeddings.status, 200);
         QVERIFY(m_mock.lastRequest().path.startsWith(
             "/openai/deployments/text-embedding-3-small/embeddings?api-version="));
 
-        const auto legacy = post("/v1/chat/completions", chat("gpt-3.5-turbo", false));
+        const auto legacy = m_fixture.post("/v1/chat/completions", chat("gpt-3.5-turbo", false));
         QCOMPARE(legacy.status, 200);
         const MockUpstream::Request sent = m_mock.lastRequest();
         QCOMPARE(sent.path, QByteArray("/openai/deployments/gpt-35-turbo/chat/completions"
@@ -134,7 +109,7 @@ private Q_SLOTS:
     void responsesApiIsPerResource()
     {
         const auto created =
-            post("/v1/responses", {{"model", "gpt-4o-mini"}, {"input", "Say hello"}});
+            m_fixture.post("/v1/responses", {{"model", "gpt-4o-mini"}, {"input", "Say hello"}});
         QCOMPARE(created.status, 200);
         MockUpstream::Request sent = m_mock.lastRequest();
         QCOMPARE(sent.path, QByteArray("/openai/responses?api-version=2024-10-21"));
@@ -144,7 +119,7 @@ private Q_SLOTS:
         const QString id = created.json().value("id").toString();
         QVERIFY(!id.isEmpty());
         RawHttpClient client;
-        QVERIFY(client.connectToPort(m_gateway.port()));
+        QVERIFY(client.connectToPort(m_fixture.port()));
         const auto fetched = client.request(
             "GET", "/v1/responses/" + id.toLatin1(), {},
             {qMakePair(QByteArray("Authorization"), "Bearer sk-" + kKey.toLatin1())});

@@ -2,13 +2,9 @@
 // from Baidu's IAM (bce-auth-v1 signature verified by the mock), cached, and sent instead of the
 // AK/SK; API keys still go as they are.
 
+#include "adaptorfixture.h"
 #include "gateway/gatewaycore.h"
-#include "logrows.h"
-#include "mockupstream.h"
-#include "rawhttpclient.h"
-#include "relayseed.h"
 #include "storage/database.h"
-#include "testgateway.h"
 
 #include <QJsonArray>
 #include <QSqlRecord>
@@ -26,13 +22,13 @@ class TstBaiduV2 : public QObject
     Q_OBJECT
 
 private:
-    MockUpstream m_mock;
-    TestGateway m_gateway;
+    AdaptorFixture m_fixture{kKey};
+    MockUpstream &m_mock = m_fixture.mock();
 
     RawHttpClient::Response chat(const QString &model, bool stream = false)
     {
         return RawHttpClient::postJson(
-            m_gateway.port(), "/v1/chat/completions",
+            m_fixture.port(), "/v1/chat/completions",
             {{"model", model},
              {"stream", stream},
              {"messages", QJsonArray{QJsonObject{{"role", "user"}, {"content", "Hello"}}}}},
@@ -49,7 +45,7 @@ private:
 
 private Q_SLOTS:
     void initTestCase();
-    void cleanupTestCase() { m_gateway.stop(); }
+    void cleanupTestCase() { m_fixture.stop(); }
     void accessKeysAreExchangedForABearerToken();
     void theTokenIsCached();
     void apiKeysGoAsTheyAre();
@@ -67,7 +63,7 @@ void TstBaiduV2::addChannel(qint64 id, const QString &key, const QString &model)
     channel.baseUrl = m_mock.baseUrl();
     channel.models = {model};
     channel.configs = {{"iam_url", m_mock.baseUrl().chopped(3)}};
-    QSqlDatabase db = m_gateway.core()->mainDatabase()->connection();
+    QSqlDatabase db = m_fixture.core()->mainDatabase()->connection();
     QVERIFY2(RelaySeed::insertChannel(db, channel, &error) &&
                  RelaySeed::insertModelConfig(db, model, QStringLiteral("baidu"), &error),
              qPrintable(error));
@@ -75,11 +71,10 @@ void TstBaiduV2::addChannel(qint64 id, const QString &key, const QString &model)
 
 void TstBaiduV2::initTestCase()
 {
-    QVERIFY(m_mock.start());
     m_mock.setRequiredApiKey(MockUpstream::baiduBearerToken());
     QString error;
-    QVERIFY2(m_gateway.start(&error), qPrintable(error));
-    QSqlDatabase db = m_gateway.core()->mainDatabase()->connection();
+    QVERIFY2(m_fixture.start(&error), qPrintable(error));
+    QSqlDatabase db = m_fixture.core()->mainDatabase()->connection();
     QVERIFY2(RelaySeed::insertGroup(db, kGroup, &error) &&
                  RelaySeed::insertToken(db, {1, kKey, QStringLiteral("t"), kGroup, {}, 1}, &error),
              qPrintable(error));
@@ -93,7 +88,7 @@ void TstBaiduV2::initTestCase()
                QString::fromLatin1(MockUpstream::kBaiduAccessKeyId) +
                    QStringLiteral("|wrongSecretAccessKey000000000000"),
                QStringLiteral("ernie-wrong-secret"));
-    m_gateway.core()->reloadSnapshot();
+    m_fixture.core()->reloadSnapshot();
 }
 
 void TstBaiduV2::accessKeysAreExchangedForABearerToken()
@@ -104,7 +99,7 @@ void TstBaiduV2::accessKeysAreExchangedForABearerToken()
     const MockUpstream::Request sent = m_mock.lastRequest();
     QCOMPARE(sent.path, QByteArray("/v1/chat/completions"));
     QCOMPARE(sent.header("authorization"), "Bearer " + MockUpstream::baiduBearerToken());
-    const QSqlRecord row = LogRows::waitFor(m_gateway.core(), response.header("x-request-id"));
+    const QSqlRecord row = m_fixture.logRow(response.header("x-request-id"));
     QCOMPARE(row.value("channel_id").toInt(), 1);
     QCOMPARE(row.value("usage_source").toString(), QStringLiteral("upstream"));
 }
@@ -135,7 +130,7 @@ void TstBaiduV2::aWrongSecretIsReportedNotLeaked()
     QVERIFY2(message.contains(QLatin1String("Baidu IAM answered HTTP 401")), qPrintable(message));
     QVERIFY(!response.body.contains("wrongSecret"));
     QCOMPARE(m_mock.requestCount(), before + 1); // The IAM call only, no chat request.
-    const QSqlRecord row = LogRows::waitFor(m_gateway.core(), response.header("x-request-id"));
+    const QSqlRecord row = m_fixture.logRow(response.header("x-request-id"));
     QCOMPARE(row.value("code").toInt(), 502);
     QVERIFY(!row.value("content").toString().contains(QLatin1String("wrongSecret")));
 }

@@ -4,15 +4,12 @@
 // a wrong secret, a corrupt CRC and an in-stream exception; usage (cache reads and writes
 // apart) in the log rows, which never carry a channel secret.
 
+#include "adaptorfixture.h"
 #include "chatstream.h"
 #include "clientcalls.h"
 #include "gateway/gatewaycore.h"
 #include "logrows.h"
-#include "mockupstream.h"
-#include "rawhttpclient.h"
-#include "relayseed.h"
 #include "storage/database.h"
-#include "testgateway.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -65,14 +62,8 @@ class TstBedrock : public QObject
     Q_OBJECT
 
 private:
-    MockUpstream m_mock;
-    TestGateway m_gateway;
-
-    RawHttpClient::Response post(const QByteArray &path, const QJsonObject &body, bool anthropic)
-    {
-        return RawHttpClient::postJson(m_gateway.port(), path, body,
-                                       ClientCalls::auth(kKey, anthropic));
-    }
+    AdaptorFixture m_fixture{kKey};
+    MockUpstream &m_mock = m_fixture.mock();
 
     static QJsonObject chat(bool stream, const QString &model = kModel)
     {
@@ -82,11 +73,6 @@ private:
     static QJsonObject message(bool stream, const QString &model = kModel)
     {
         return ClientCalls::messageHello(model, stream);
-    }
-
-    QSqlRecord logRow(const QByteArray &requestId)
-    {
-        return LogRows::waitFor(m_gateway.core(), requestId);
     }
 
     /// The last upstream request: signed by the channel's key, at the model's Bedrock path,
@@ -113,7 +99,7 @@ private:
 
     void checkLogged(const QByteArray &requestId, int mode, qint64 channelId = 33)
     {
-        const QSqlRecord row = logRow(requestId);
+        const QSqlRecord row = m_fixture.logRow(requestId);
         QVERIFY(!row.isEmpty());
         QCOMPARE(row.value("code").toInt(), 200);
         QCOMPARE(row.value("mode").toInt(), mode);
@@ -125,12 +111,10 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
-        QVERIFY(m_mock.start());
-        m_mock.setBedrockApiKey(kApiKey);
         QString error;
-        QVERIFY2(m_gateway.start(&error), qPrintable(error));
-        QSqlDatabase db = m_gateway.core()->mainDatabase()->connection();
-        const QString base = QStringLiteral("http://127.0.0.1:%1").arg(m_mock.port());
+        QVERIFY2(m_fixture.start(&error), qPrintable(error));
+        m_mock.setBedrockApiKey(kApiKey);
+        const QString base = m_fixture.mockBase();
         const auto channel = [&](qint64 id, const QString &key, const QStringList &models) {
             RelaySeed::ChannelRow row;
             row.id = id;
@@ -150,38 +134,24 @@ private Q_SLOTS:
         const QStringList scenarios = {QStringLiteral("corrupt-crc"),
                                        QStringLiteral("exception-mid-stream"),
                                        QStringLiteral("error-429")};
-        bool ok =
-            RelaySeed::insertGroup(db, kGroup, &error) &&
-            RelaySeed::insertToken(db, {1, kKey, QStringLiteral("t"), kGroup, {}, 1}, &error) &&
-            RelaySeed::insertChannel(db,
-                                     channel(33, sigV4Key(MockUpstream::kBedrockSecretAccessKey),
-                                             QStringList{kModel} + scenarios),
-                                     &error) &&
-            RelaySeed::insertChannel(db, channel(34, sigV4Key(kWrongSecret), {kWrongSecretModel}),
-                                     &error) &&
-            RelaySeed::insertChannel(
-                db, channel(35, "us-west-2|" + QString::fromLatin1(kApiKey), {kApiKeyModel}),
-                &error) &&
-            RelaySeed::insertChannel(
-                db,
-                channel(36, sigV4Key(MockUpstream::kBedrockSecretAccessKey, kSessionToken),
-                        {kSessionModel}),
-                &error) &&
-            RelaySeed::insertChannel(
-                db, channel(37, QStringLiteral("no-region-or-secret"), {kBadKeyModel}), &error);
-        for (const QString &model :
-             QStringList{kModel, kWrongSecretModel, kApiKeyModel, kSessionModel, kBadKeyModel} +
-                 scenarios)
-            ok = ok && RelaySeed::insertModelConfig(db, model, QStringLiteral("anthropic"), &error);
-        QVERIFY2(ok, qPrintable(error));
-        m_gateway.core()->reloadSnapshot();
+        const QList<RelaySeed::ChannelRow> channels = {
+            channel(33, sigV4Key(MockUpstream::kBedrockSecretAccessKey),
+                    QStringList{kModel} + scenarios),
+            channel(34, sigV4Key(kWrongSecret), {kWrongSecretModel}),
+            channel(35, "us-west-2|" + QString::fromLatin1(kApiKey), {kApiKeyModel}),
+            channel(36, sigV4Key(MockUpstream::kBedrockSecretAccessKey, kSessionToken),
+                    {kSessionModel}),
+            channel(37, QStringLiteral("no-region-or-secret"), {kBadKeyModel}),
+        };
+        QVERIFY2(m_fixture.seed(kGroup, channels, &error, QStringLiteral("anthropic")),
+                 qPrintable(error));
     }
 
-    void cleanupTestCase() { m_gateway.stop(); }
+    void cleanupTestCase() { m_fixture.stop(); }
 
     void openAIClientPlain()
     {
-        const auto response = post("/v1/chat/completions", chat(false), false);
+        const auto response = m_fixture.post("/v1/chat/completions", chat(false), false);
         QCOMPARE(response.status, 200);
         const QJsonObject json = response.json();
         QCOMPARE(json.value("object").toString(), QStringLiteral("chat.completion"));
@@ -203,7 +173,7 @@ private Q_SLOTS:
 
     void openAIClientStreamed()
     {
-        const auto response = post("/v1/chat/completions", chat(true), false);
+        const auto response = m_fixture.post("/v1/chat/completions", chat(true), false);
         QCOMPARE(response.status, 200);
         const ChatStream stream = ChatStream::fromSse(response.body);
         QCOMPARE(stream.objects, QStringList{QStringLiteral("chat.completion.chunk")});
@@ -221,8 +191,8 @@ private Q_SLOTS:
 
     void openAIClientTools()
     {
-        const auto plain =
-            post("/v1/chat/completions", ClientCalls::withWeatherTool(chat(false)), false);
+        const auto plain = m_fixture.post("/v1/chat/completions",
+                                          ClientCalls::withWeatherTool(chat(false)), false);
         QCOMPARE(plain.status, 200);
         const QJsonObject choice = plain.json().value("choices").toArray().first().toObject();
         QCOMPARE(choice.value("finish_reason").toString(), QStringLiteral("tool_calls"));
@@ -236,7 +206,7 @@ private Q_SLOTS:
                  QJsonDocument::fromJson(MockUpstream::toolArguments().toUtf8()).object());
 
         const auto response =
-            post("/v1/chat/completions", ClientCalls::withWeatherTool(chat(true)), false);
+            m_fixture.post("/v1/chat/completions", ClientCalls::withWeatherTool(chat(true)), false);
         QCOMPARE(response.status, 200);
         const ChatStream stream = ChatStream::fromSse(response.body);
         QCOMPARE(stream.toolName, QStringLiteral("get_weather"));
@@ -250,7 +220,7 @@ private Q_SLOTS:
 
     void anthropicClientPlain()
     {
-        const auto response = post("/v1/messages", message(false), true);
+        const auto response = m_fixture.post("/v1/messages", message(false), true);
         QCOMPARE(response.status, 200);
         const QJsonObject json = response.json();
         // The upstream's own message: forwarded, not converted.
@@ -267,7 +237,7 @@ private Q_SLOTS:
 
     void anthropicClientStreamed()
     {
-        const auto response = post("/v1/messages", message(true), true);
+        const auto response = m_fixture.post("/v1/messages", message(true), true);
         QCOMPARE(response.status, 200);
         QVERIFY(response.header("content-type").startsWith("text/event-stream"));
         QByteArrayList names;
@@ -296,7 +266,7 @@ private Q_SLOTS:
     void geminiAndResponsesClients()
     {
         const auto gemini = RawHttpClient::postJson(
-            m_gateway.port(), "/v1beta/models/" + kModel.toLatin1() + ":generateContent",
+            m_fixture.port(), "/v1beta/models/" + kModel.toLatin1() + ":generateContent",
             {{"contents",
               QJsonArray{QJsonObject{{"role", "user"},
                                      {"parts", QJsonArray{QJsonObject{{"text", "Hello"}}}}}}}},
@@ -317,7 +287,7 @@ private Q_SLOTS:
         checkSignedRequest(false);
         checkLogged(gemini.header("x-request-id"), 21);
 
-        const auto responses = post(
+        const auto responses = m_fixture.post(
             "/v1/responses", {{"model", kModel}, {"input", "Hello"}, {"stream", false}}, false);
         QCOMPARE(responses.status, 200);
         QCOMPARE(responses.json().value("status").toString(), QStringLiteral("completed"));
@@ -333,7 +303,7 @@ private Q_SLOTS:
 
     void apiKeyChannel()
     {
-        const auto response = post("/v1/messages", message(false, kApiKeyModel), true);
+        const auto response = m_fixture.post("/v1/messages", message(false, kApiKeyModel), true);
         QCOMPARE(response.status, 200);
         const MockUpstream::Request sent = m_mock.lastRequest();
         QCOMPARE(sent.header("authorization"), "Bearer " + kApiKey);
@@ -345,7 +315,8 @@ private Q_SLOTS:
 
     void sessionTokenIsSigned()
     {
-        const auto response = post("/v1/chat/completions", chat(false, kSessionModel), false);
+        const auto response =
+            m_fixture.post("/v1/chat/completions", chat(false, kSessionModel), false);
         QCOMPARE(response.status, 200);
         const MockUpstream::Request sent = m_mock.lastRequest();
         QCOMPARE(sent.header("x-amz-security-token"), kSessionToken);
@@ -358,7 +329,8 @@ private Q_SLOTS:
     {
         const QString signatureMismatch =
             QStringLiteral("The request signature we calculated does not match");
-        const auto openai = post("/v1/chat/completions", chat(false, kWrongSecretModel), false);
+        const auto openai =
+            m_fixture.post("/v1/chat/completions", chat(false, kWrongSecretModel), false);
         QVERIFY2(openai.status >= 400, openai.body.constData());
         QCOMPARE(m_mock.responseStatus(m_mock.lastRequest().id), 403);
         const QJsonObject openaiError = openai.json().value("error").toObject();
@@ -366,13 +338,14 @@ private Q_SLOTS:
                  openai.body.constData());
         QVERIFY(openai.json().contains("aiproxy"));
 
-        const auto anthropic = post("/v1/messages", message(true, kWrongSecretModel), true);
+        const auto anthropic =
+            m_fixture.post("/v1/messages", message(true, kWrongSecretModel), true);
         QVERIFY(anthropic.status >= 400);
         QCOMPARE(anthropic.json().value("type").toString(), QStringLiteral("error"));
         QVERIFY(anthropic.json().value("error").toObject().value("message").toString().contains(
             signatureMismatch));
 
-        const QSqlRecord row = logRow(openai.header("x-request-id"));
+        const QSqlRecord row = m_fixture.logRow(openai.header("x-request-id"));
         QCOMPARE(row.value("code").toInt(), openai.status);
         QCOMPARE(row.value("channel_id").toInt(), 34);
         QVERIFY(row.value("content").toString().contains(signatureMismatch));
@@ -381,14 +354,14 @@ private Q_SLOTS:
     void malformedKeyFailsBeforeSending()
     {
         const int before = m_mock.requestCount();
-        const auto response = post("/v1/messages", message(false, kBadKeyModel), true);
+        const auto response = m_fixture.post("/v1/messages", message(false, kBadKeyModel), true);
         QCOMPARE(response.status, 502);
         QCOMPARE(response.json().value("type").toString(), QStringLiteral("error"));
         QVERIFY2(response.json().value("error").toObject().value("message").toString().contains(
                      QStringLiteral("channel 37: its key is not in the form")),
                  response.body.constData());
         QCOMPARE(m_mock.requestCount(), before); // Nothing reached the upstream.
-        const QSqlRecord row = logRow(response.header("x-request-id"));
+        const QSqlRecord row = m_fixture.logRow(response.header("x-request-id"));
         QCOMPARE(row.value("code").toInt(), 502);
         QCOMPARE(row.value("channel_id").toInt(), 37);
     }
@@ -396,7 +369,7 @@ private Q_SLOTS:
     void upstreamErrorStatus()
     {
         const auto response =
-            post("/v1/messages", message(false, QStringLiteral("error-429")), true);
+            m_fixture.post("/v1/messages", message(false, QStringLiteral("error-429")), true);
         QCOMPARE(response.status, 429);
         QCOMPARE(response.json().value("error").toObject().value("type").toString(),
                  QStringLiteral("rate_limit_error"));
@@ -407,7 +380,7 @@ private Q_SLOTS:
     void corruptCrcMidStream()
     {
         const auto anthropic =
-            post("/v1/messages", message(true, QStringLiteral("corrupt-crc")), true);
+            m_fixture.post("/v1/messages", message(true, QStringLiteral("corrupt-crc")), true);
         QCOMPARE(anthropic.status, 200);
         const QList<QByteArray> events = anthropic.events();
         QVERIFY(events.size() > MockUpstream::kBedrockFaultAfterEvents);
@@ -416,19 +389,20 @@ private Q_SLOTS:
         const QJsonObject error = eventData(events.last()).value("error").toObject();
         QCOMPARE(error.value("type").toString(), QStringLiteral("api_error"));
         QVERIFY(error.value("message").toString().contains(QStringLiteral("CRC")));
-        const QSqlRecord row = logRow(anthropic.header("x-request-id"));
+        const QSqlRecord row = m_fixture.logRow(anthropic.header("x-request-id"));
         QVERIFY(!row.isEmpty());
         QVERIFY(row.value("content").toString().contains(QStringLiteral("CRC")));
 
         QJsonObject body = chat(true, QStringLiteral("corrupt-crc"));
-        const auto openai = post("/v1/chat/completions", body, false);
+        const auto openai = m_fixture.post("/v1/chat/completions", body, false);
         QCOMPARE(openai.status, 200);
         const ChatStream stream = ChatStream::fromSse(openai.body);
-        QVERIFY2(stream.error.contains(QStringLiteral("CRC")), openai.body.constData());
+        QVERIFY2(stream.error.value("message").toString().contains(QStringLiteral("CRC")),
+                 openai.body.constData());
         QVERIFY(!stream.text.isEmpty()); // What came before the corrupt frame was delivered.
         QVERIFY(MockUpstream::replyText().startsWith(stream.text));
         QVERIFY(stream.text != MockUpstream::replyText());
-        QVERIFY(logRow(openai.header("x-request-id"))
+        QVERIFY(m_fixture.logRow(openai.header("x-request-id"))
                     .value("content")
                     .toString()
                     .contains(QStringLiteral("CRC")));
@@ -436,8 +410,8 @@ private Q_SLOTS:
 
     void exceptionMidStream()
     {
-        const auto anthropic =
-            post("/v1/messages", message(true, QStringLiteral("exception-mid-stream")), true);
+        const auto anthropic = m_fixture.post(
+            "/v1/messages", message(true, QStringLiteral("exception-mid-stream")), true);
         QCOMPARE(anthropic.status, 200);
         const QList<QByteArray> events = anthropic.events();
         QCOMPARE(events.size(), MockUpstream::kBedrockFaultAfterEvents + 1);
@@ -448,19 +422,20 @@ private Q_SLOTS:
             QLatin1String(MockUpstream::kBedrockThrottlingMessage)));
         QVERIFY(error.value("message").toString().contains(QStringLiteral("throttlingException")));
 
-        const auto openai =
-            post("/v1/chat/completions", chat(true, QStringLiteral("exception-mid-stream")), false);
+        const auto openai = m_fixture.post(
+            "/v1/chat/completions", chat(true, QStringLiteral("exception-mid-stream")), false);
         const ChatStream stream = ChatStream::fromSse(openai.body);
-        QVERIFY2(stream.error.contains(QLatin1String(MockUpstream::kBedrockThrottlingMessage)),
+        QVERIFY2(stream.error.value("message").toString().contains(
+                     QLatin1String(MockUpstream::kBedrockThrottlingMessage)),
                  openai.body.constData());
-        const QSqlRecord row = logRow(openai.header("x-request-id"));
+        const QSqlRecord row = m_fixture.logRow(openai.header("x-request-id"));
         QVERIFY(row.value("content").toString().contains(QStringLiteral("throttlingException")));
     }
 
     void secretsNeverReachTheLog()
     {
-        LogRows::waitFor(m_gateway.core(), "flush-only", 50); // Flushes pending rows.
-        QSqlQuery query(m_gateway.core()->logDatabase()->connection());
+        LogRows::waitFor(m_fixture.core(), "flush-only", 50); // Flushes pending rows.
+        QSqlQuery query(m_fixture.core()->logDatabase()->connection());
         QVERIFY(query.exec(QStringLiteral("SELECT * FROM logs")));
         int rows = 0;
         while (query.next()) {

@@ -3,8 +3,9 @@
 // accounted from Cohere's token counts; Cohere's errors come back in each client's shape.
 
 #include "adaptorfixture.h"
+#include "chatstream.h"
 #include "clientcalls.h"
-#include "streamsummary.h"
+#include "messagestream.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -40,16 +41,6 @@ private:
     AdaptorFixture m_fixture{kKey};
     MockUpstream &m_mock = m_fixture.mock();
 
-    RawHttpClient::Response post(const QByteArray &path, const QJsonObject &body,
-                                 bool anthropic = false)
-    {
-        return m_fixture.post(path, body, anthropic);
-    }
-    QSqlRecord logRow(const RawHttpClient::Response &response)
-    {
-        return m_fixture.logRow(response);
-    }
-
     /// The JSON body of the last request sent to the mock, after checking its path and key.
     QJsonObject upstreamBody(const QByteArray &path)
     {
@@ -83,7 +74,7 @@ private Q_SLOTS:
 
     void openAIClientPlain()
     {
-        const auto response = post("/v1/chat/completions", chat(false));
+        const auto response = m_fixture.post("/v1/chat/completions", chat(false));
         QCOMPARE(response.status, 200);
         const QJsonObject json = response.json();
         QCOMPARE(json.value("object").toString(), QStringLiteral("chat.completion"));
@@ -112,9 +103,9 @@ private Q_SLOTS:
 
     void openAIClientStreamed()
     {
-        const auto response = post("/v1/chat/completions", chat(true));
+        const auto response = m_fixture.post("/v1/chat/completions", chat(true));
         QCOMPARE(response.status, 200);
-        const StreamSummary stream = StreamSummary::openAI(response.body);
+        const ChatStream stream = ChatStream::fromSse(response.body);
         QVERIFY(stream.done);
         QCOMPARE(stream.text, MockUpstream::replyText());
         QCOMPARE(stream.finishReason, QStringLiteral("stop"));
@@ -134,9 +125,9 @@ private Q_SLOTS:
     {
         QJsonObject body = chat(true);
         body.insert("reasoning_effort", "low");
-        const auto response = post("/v1/chat/completions", body);
+        const auto response = m_fixture.post("/v1/chat/completions", body);
         QCOMPARE(response.status, 200);
-        const StreamSummary stream = StreamSummary::openAI(response.body);
+        const ChatStream stream = ChatStream::fromSse(response.body);
         QCOMPARE(stream.reasoning, QString::fromLatin1(MockUpstream::kCohereThinking));
         QCOMPARE(stream.text, MockUpstream::replyText());
         QCOMPARE(upstreamBody("/v2/chat").value("thinking").toObject(),
@@ -145,7 +136,8 @@ private Q_SLOTS:
 
     void openAIClientToolCalls()
     {
-        const auto plain = post("/v1/chat/completions", ClientCalls::withWeatherTool(chat(false)));
+        const auto plain =
+            m_fixture.post("/v1/chat/completions", ClientCalls::withWeatherTool(chat(false)));
         QCOMPARE(plain.status, 200);
         const QJsonObject choice = plain.json().value("choices").toArray().first().toObject();
         QCOMPARE(choice.value("finish_reason").toString(), QStringLiteral("tool_calls"));
@@ -164,9 +156,9 @@ private Q_SLOTS:
                                               {"parameters", QJsonObject{{"type", "object"}}}}}}));
 
         const auto streamed =
-            post("/v1/chat/completions", ClientCalls::withWeatherTool(chat(true)));
+            m_fixture.post("/v1/chat/completions", ClientCalls::withWeatherTool(chat(true)));
         QCOMPARE(streamed.status, 200);
-        const StreamSummary stream = StreamSummary::openAI(streamed.body);
+        const ChatStream stream = ChatStream::fromSse(streamed.body);
         QCOMPARE(stream.toolName, QStringLiteral("get_weather"));
         QCOMPARE(stream.toolArguments, MockUpstream::toolArguments());
         QCOMPARE(stream.reasoning, QString::fromLatin1(MockUpstream::kCohereToolPlan));
@@ -180,9 +172,10 @@ private Q_SLOTS:
 
     void embeddings()
     {
-        const auto response = post("/v1/embeddings", {{"model", kEmbedModel},
-                                                      {"input", QJsonArray{"one", "two", "three"}},
-                                                      {"dimensions", 4}});
+        const auto response =
+            m_fixture.post("/v1/embeddings", {{"model", kEmbedModel},
+                                              {"input", QJsonArray{"one", "two", "three"}},
+                                              {"dimensions", 4}});
         QCOMPARE(response.status, 200);
         const QJsonArray data = response.json().value("data").toArray();
         QCOMPARE(data.size(), 3);
@@ -205,10 +198,10 @@ private Q_SLOTS:
     {
         const QJsonArray documents{"a dog in the park", QJsonObject{{"text", "the quick fox"}},
                                    "a fox and a dog"};
-        const auto response = post("/v1/rerank", {{"model", kRerankModel},
-                                                  {"query", "fox dog"},
-                                                  {"documents", documents},
-                                                  {"top_n", 2}});
+        const auto response = m_fixture.post("/v1/rerank", {{"model", kRerankModel},
+                                                            {"query", "fox dog"},
+                                                            {"documents", documents},
+                                                            {"top_n", 2}});
         QCOMPARE(response.status, 200);
         const QJsonArray results = response.json().value("results").toArray();
         QCOMPARE(results.size(), 2);
@@ -244,10 +237,10 @@ private Q_SLOTS:
             {"stream", true},
             {"system", "Be brief."},
             {"messages", QJsonArray{QJsonObject{{"role", "user"}, {"content", "Hello"}}}}};
-        const auto response = post("/v1/messages", body, true);
+        const auto response = m_fixture.post("/v1/messages", body, true);
         QCOMPARE(response.status, 200);
         QVERIFY(response.body.startsWith("event: message_start"));
-        const StreamSummary stream = StreamSummary::anthropic(response.body);
+        const MessageStream stream = MessageStream::fromSse(response.body);
         QVERIFY(stream.done);
         QCOMPARE(stream.text, MockUpstream::replyText());
         QCOMPARE(stream.finishReason, QStringLiteral("end_turn"));
@@ -268,35 +261,35 @@ private Q_SLOTS:
         QCOMPARE(gemini.status, 200);
         QCOMPARE(ClientCalls::geminiText(gemini.json()), MockUpstream::replyText());
         QCOMPARE(m_mock.lastRequest().path, QByteArray("/v2/chat"));
-        QCOMPARE(logRow(gemini).value("mode").toInt(), 21);
+        QCOMPARE(m_fixture.logRow(gemini).value("mode").toInt(), 21);
 
         const auto responses = ClientCalls::responsesHello(m_fixture.port(), kModel, kKey);
         QCOMPARE(responses.status, 200);
         QCOMPARE(responses.json().value("object").toString(), QStringLiteral("response"));
         QCOMPARE(ClientCalls::responsesText(responses.json()), MockUpstream::replyText());
         QCOMPARE(m_mock.lastRequest().path, QByteArray("/v2/chat"));
-        QCOMPARE(logRow(responses).value("mode").toInt(), 16);
+        QCOMPARE(m_fixture.logRow(responses).value("mode").toInt(), 16);
     }
 
     void upstreamErrorsInEachClientsShape()
     {
-        const auto openai = post("/v1/chat/completions", chat(false, "error-429"));
+        const auto openai = m_fixture.post("/v1/chat/completions", chat(false, "error-429"));
         QCOMPARE(openai.status, 429);
         const QString message = openai.json().value("error").toObject().value("message").toString();
         QVERIFY2(message.contains(QLatin1String("Trial key")), qPrintable(message));
-        QCOMPARE(logRow(openai).value("code").toInt(), 429);
+        QCOMPARE(m_fixture.logRow(openai).value("code").toInt(), 429);
 
         const QJsonObject anthropicBody{
             {"model", "error-400"},
             {"max_tokens", 16},
             {"messages", QJsonArray{QJsonObject{{"role", "user"}, {"content", "Hi"}}}}};
-        const auto anthropic = post("/v1/messages", anthropicBody, true);
+        const auto anthropic = m_fixture.post("/v1/messages", anthropicBody, true);
         QCOMPARE(anthropic.status, 400);
         QCOMPARE(anthropic.json().value("type").toString(), QStringLiteral("error"));
         QVERIFY(anthropic.json().value("error").toObject().value("message").toString().startsWith(
             QLatin1String("invalid request")));
 
-        const auto rerank = post(
+        const auto rerank = m_fixture.post(
             "/v1/rerank", {{"model", "error-429"}, {"query", "q"}, {"documents", QJsonArray{"a"}}});
         QCOMPARE(rerank.status, 429);
     }
@@ -304,7 +297,7 @@ private Q_SLOTS:
     void wrongChannelKeyIsACredentialError()
     {
         m_mock.setRequiredApiKey("another-key");
-        const auto response = post("/v1/chat/completions", chat(false));
+        const auto response = m_fixture.post("/v1/chat/completions", chat(false));
         m_mock.setRequiredApiKey(kChannelKey);
         QCOMPARE(response.status, 502);
         const QString message =
@@ -315,21 +308,22 @@ private Q_SLOTS:
 
     void streamErrorsEndTheStream()
     {
-        const auto failed = post("/v1/chat/completions", chat(true, "error-event-mid-stream"));
+        const auto failed =
+            m_fixture.post("/v1/chat/completions", chat(true, "error-event-mid-stream"));
         QCOMPARE(failed.status, 200);
-        StreamSummary stream = StreamSummary::openAI(failed.body);
+        ChatStream stream = ChatStream::fromSse(failed.body);
         QCOMPARE(stream.error.value("message").toString(),
                  QString::fromLatin1(MockUpstream::kCohereStreamError));
         QVERIFY(!stream.done);
-        QCOMPARE(logRow(failed).value("content").toString(),
+        QCOMPARE(m_fixture.logRow(failed).value("content").toString(),
                  QString::fromLatin1(MockUpstream::kCohereStreamError));
 
-        const auto dropped = post("/v1/chat/completions", chat(true, "drop-mid-stream"));
+        const auto dropped = m_fixture.post("/v1/chat/completions", chat(true, "drop-mid-stream"));
         QCOMPARE(dropped.status, 200);
-        stream = StreamSummary::openAI(dropped.body);
+        stream = ChatStream::fromSse(dropped.body);
         QVERIFY(!stream.error.isEmpty());
         QVERIFY(!stream.done);
-        QCOMPARE(logRow(dropped).value("code").toInt(), 502);
+        QCOMPARE(m_fixture.logRow(dropped).value("code").toInt(), 502);
     }
 };
 

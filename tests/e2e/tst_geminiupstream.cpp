@@ -3,15 +3,11 @@
 // accounted from Gemini's usageMetadata (cached and thought tokens kept apart), and the channel
 // key is sent only to the upstream.
 
+#include "adaptorfixture.h"
 #include "clientcalls.h"
 #include "gateway/gatewaycore.h"
-#include "logrows.h"
-#include "mockupstream.h"
-#include "rawhttpclient.h"
-#include "relayseed.h"
 #include "storage/database.h"
 #include "storage/logwriter.h"
-#include "testgateway.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -131,12 +127,12 @@ class TstGeminiUpstream : public QObject
     Q_OBJECT
 
 private:
-    MockUpstream m_mock;
-    TestGateway m_gateway;
+    AdaptorFixture m_fixture{kKey};
+    MockUpstream &m_mock = m_fixture.mock();
 
     RawHttpClient::Response post(const QByteArray &path, const QJsonObject &body, Client client)
     {
-        return RawHttpClient::postJson(m_gateway.port(), path, body, headers(client));
+        return RawHttpClient::postJson(m_fixture.port(), path, body, headers(client));
     }
 
     void checkUpstreamRequest(const QByteArray &action)
@@ -152,7 +148,7 @@ private:
     /// they are counted).
     void checkLogged(const RawHttpClient::Response &response, int mode)
     {
-        const QSqlRecord row = LogRows::waitFor(m_gateway.core(), response.header("x-request-id"));
+        const QSqlRecord row = m_fixture.logRow(response.header("x-request-id"));
         QVERIFY(!row.isEmpty());
         QCOMPARE(row.value("code").toInt(), 200);
         QCOMPARE(row.value("mode").toInt(), mode);
@@ -168,7 +164,7 @@ private:
 
 private Q_SLOTS:
     void initTestCase();
-    void cleanupTestCase() { m_gateway.stop(); }
+    void cleanupTestCase() { m_fixture.stop(); }
 
     void mockSpeaksGeminisWireFormat();
     void openAIClientNonStreaming();
@@ -189,11 +185,10 @@ private Q_SLOTS:
 
 void TstGeminiUpstream::initTestCase()
 {
-    QVERIFY(m_mock.start());
     m_mock.setRequiredApiKey(kChannelKey);
     QString error;
-    QVERIFY2(m_gateway.start(&error), qPrintable(error));
-    QSqlDatabase db = m_gateway.core()->mainDatabase()->connection();
+    QVERIFY2(m_fixture.start(&error), qPrintable(error));
+    QSqlDatabase db = m_fixture.core()->mainDatabase()->connection();
     RelaySeed::ChannelRow channel;
     channel.id = 24;
     channel.type = 24;
@@ -210,7 +205,7 @@ void TstGeminiUpstream::initTestCase()
     for (const QString &model : models)
         ok = ok && RelaySeed::insertModelConfig(db, model, QStringLiteral("google"), &error);
     QVERIFY2(ok, qPrintable(error));
-    m_gateway.core()->reloadSnapshot();
+    m_fixture.core()->reloadSnapshot();
 }
 
 void TstGeminiUpstream::mockSpeaksGeminisWireFormat()
@@ -404,7 +399,7 @@ void TstGeminiUpstream::embeddings()
     QCOMPARE(requests.size(), 2);
     QCOMPARE(requests.at(1).toObject().value("outputDimensionality").toInt(), 4);
 
-    const QSqlRecord row = LogRows::waitFor(m_gateway.core(), response.header("x-request-id"));
+    const QSqlRecord row = m_fixture.logRow(response.header("x-request-id"));
     QCOMPARE(row.value("mode").toInt(), 3);
     QCOMPARE(row.value("code").toInt(), 200);
     QCOMPARE(row.value("usage_source").toString(), QStringLiteral("estimated"));
@@ -572,7 +567,7 @@ void TstGeminiUpstream::upstreamErrorsInEachClientsShape()
     QCOMPARE(error.value("status").toString(), QStringLiteral("RESOURCE_EXHAUSTED"));
     QCOMPARE(error.value("message").toString(), message);
 
-    const QSqlRecord row = LogRows::waitFor(m_gateway.core(), gemini.header("x-request-id"));
+    const QSqlRecord row = m_fixture.logRow(gemini.header("x-request-id"));
     QCOMPARE(row.value("code").toInt(), 429);
     QCOMPARE(row.value("content").toString(), message);
 }
@@ -584,7 +579,7 @@ void TstGeminiUpstream::streamCutByTheUpstream()
     QCOMPARE(response.status, 200);
     QVERIFY(response.body.contains("\"error\""));
     QVERIFY(!response.body.contains("\"finish_reason\":\"stop\""));
-    const QSqlRecord row = LogRows::waitFor(m_gateway.core(), response.header("x-request-id"));
+    const QSqlRecord row = m_fixture.logRow(response.header("x-request-id"));
     QCOMPARE(row.value("code").toInt(), 502);
 }
 
@@ -592,14 +587,14 @@ void TstGeminiUpstream::channelKeyNeverLogged()
 {
     // Every row written by the tests above (16 requests): no column holds the channel's key.
     const auto rowCount = [this] {
-        m_gateway.core()->logWriter()->flushNow();
-        QSqlQuery count(m_gateway.core()->logDatabase()->connection());
+        m_fixture.core()->logWriter()->flushNow();
+        QSqlQuery count(m_fixture.core()->logDatabase()->connection());
         return count.exec(QStringLiteral("SELECT COUNT(*) FROM logs")) && count.next()
                    ? count.value(0).toInt()
                    : -1;
     };
     QTRY_VERIFY_WITH_TIMEOUT(rowCount() >= 16, 10000);
-    QSqlQuery query(m_gateway.core()->logDatabase()->connection());
+    QSqlQuery query(m_fixture.core()->logDatabase()->connection());
     QVERIFY(query.exec(QStringLiteral("SELECT * FROM logs")));
     while (query.next()) {
         const QSqlRecord record = query.record();

@@ -3,8 +3,9 @@
 // come back in each client's shape.
 
 #include "adaptorfixture.h"
+#include "chatstream.h"
 #include "clientcalls.h"
-#include "streamsummary.h"
+#include "messagestream.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -40,16 +41,6 @@ class TstOllama : public QObject
 private:
     AdaptorFixture m_fixture{kKey};
     MockUpstream &m_mock = m_fixture.mock();
-
-    RawHttpClient::Response post(const QByteArray &path, const QJsonObject &body,
-                                 bool anthropic = false)
-    {
-        return m_fixture.post(path, body, anthropic);
-    }
-    QSqlRecord logRow(const RawHttpClient::Response &response)
-    {
-        return m_fixture.logRow(response);
-    }
 
     /// The last request sent to the mock: to Ollama's \a path, with the channel's Bearer key.
     MockUpstream::Request checkUpstreamRequest(const QByteArray &path)
@@ -91,7 +82,7 @@ private Q_SLOTS:
 
     void openAIClientPlain()
     {
-        const auto response = post("/v1/chat/completions", chat(false));
+        const auto response = m_fixture.post("/v1/chat/completions", chat(false));
         QCOMPARE(response.status, 200);
         const QJsonObject json = response.json();
         QCOMPARE(json.value("object").toString(), QStringLiteral("chat.completion"));
@@ -119,10 +110,10 @@ private Q_SLOTS:
 
     void openAIClientStreamed()
     {
-        const auto response = post("/v1/chat/completions", chat(true));
+        const auto response = m_fixture.post("/v1/chat/completions", chat(true));
         QCOMPARE(response.status, 200);
         QVERIFY(response.header("content-type").startsWith("text/event-stream"));
-        const StreamSummary stream = StreamSummary::openAI(response.body);
+        const ChatStream stream = ChatStream::fromSse(response.body);
         QVERIFY(stream.done);
         QCOMPARE(stream.text, MockUpstream::replyText());
         QCOMPARE(stream.finishReason, QStringLiteral("stop"));
@@ -147,9 +138,9 @@ private Q_SLOTS:
     {
         QJsonObject body = chat(true);
         body.insert("reasoning_effort", "high");
-        const auto response = post("/v1/chat/completions", body);
+        const auto response = m_fixture.post("/v1/chat/completions", body);
         QCOMPARE(response.status, 200);
-        const StreamSummary stream = StreamSummary::openAI(response.body);
+        const ChatStream stream = ChatStream::fromSse(response.body);
         QCOMPARE(stream.reasoning, QString::fromLatin1(MockUpstream::kOllamaThinking));
         QCOMPARE(stream.text, MockUpstream::replyText());
         QCOMPARE(checkUpstreamRequest("/api/chat").json().value("think").toString(),
@@ -158,7 +149,8 @@ private Q_SLOTS:
 
     void openAIClientToolCalls()
     {
-        const auto plain = post("/v1/chat/completions", ClientCalls::withWeatherTool(chat(false)));
+        const auto plain =
+            m_fixture.post("/v1/chat/completions", ClientCalls::withWeatherTool(chat(false)));
         QCOMPARE(plain.status, 200);
         const QJsonObject choice = plain.json().value("choices").toArray().first().toObject();
         QCOMPARE(choice.value("finish_reason").toString(), QStringLiteral("tool_calls"));
@@ -176,9 +168,9 @@ private Q_SLOTS:
                  QStringLiteral("get_weather"));
 
         const auto streamed =
-            post("/v1/chat/completions", ClientCalls::withWeatherTool(chat(true)));
+            m_fixture.post("/v1/chat/completions", ClientCalls::withWeatherTool(chat(true)));
         QCOMPARE(streamed.status, 200);
-        const StreamSummary stream = StreamSummary::openAI(streamed.body);
+        const ChatStream stream = ChatStream::fromSse(streamed.body);
         QCOMPARE(stream.toolName, QStringLiteral("get_weather"));
         QCOMPARE(stream.toolArguments, MockUpstream::toolArguments());
         QCOMPARE(stream.finishReason, QStringLiteral("tool_calls"));
@@ -188,9 +180,9 @@ private Q_SLOTS:
     void embeddings()
     {
         const auto response =
-            post("/v1/embeddings", {{"model", kEmbedModel},
-                                    {"input", QJsonArray{"first text", "second text"}},
-                                    {"encoding_format", "float"}});
+            m_fixture.post("/v1/embeddings", {{"model", kEmbedModel},
+                                              {"input", QJsonArray{"first text", "second text"}},
+                                              {"encoding_format", "float"}});
         QCOMPARE(response.status, 200);
         const QJsonObject json = response.json();
         QCOMPARE(json.value("object").toString(), QStringLiteral("list"));
@@ -217,10 +209,10 @@ private Q_SLOTS:
             {"max_tokens", 128},
             {"stream", true},
             {"messages", QJsonArray{QJsonObject{{"role", "user"}, {"content", "Hello"}}}}};
-        const auto response = post("/v1/messages", body, true);
+        const auto response = m_fixture.post("/v1/messages", body, true);
         QCOMPARE(response.status, 200);
         QVERIFY(response.body.startsWith("event: message_start"));
-        const StreamSummary stream = StreamSummary::anthropic(response.body);
+        const MessageStream stream = MessageStream::fromSse(response.body);
         QVERIFY(stream.done);
         QCOMPARE(stream.text, MockUpstream::replyText());
         QCOMPARE(stream.finishReason, QStringLiteral("end_turn"));
@@ -236,13 +228,13 @@ private Q_SLOTS:
     void keylessChannelSendsNoAuthorization()
     {
         m_mock.setRequiredApiKey({});
-        const auto response = post("/v1/chat/completions", chat(false, kKeylessModel));
+        const auto response = m_fixture.post("/v1/chat/completions", chat(false, kKeylessModel));
         m_mock.setRequiredApiKey(kChannelKey);
         QCOMPARE(response.status, 200);
         const MockUpstream::Request sent = m_mock.lastRequest();
         QCOMPARE(sent.path, QByteArray("/api/chat"));
         QVERIFY(sent.header("authorization").isEmpty());
-        QCOMPARE(logRow(response).value("channel_id").toInt(), kKeylessChannelId);
+        QCOMPARE(m_fixture.logRow(response).value("channel_id").toInt(), kKeylessChannelId);
     }
 
     void geminiAndResponsesClients()
@@ -251,25 +243,25 @@ private Q_SLOTS:
         QCOMPARE(gemini.status, 200);
         QCOMPARE(ClientCalls::geminiText(gemini.json()), MockUpstream::replyText());
         QCOMPARE(m_mock.lastRequest().path, QByteArray("/api/chat"));
-        QCOMPARE(logRow(gemini).value("mode").toInt(), 21);
+        QCOMPARE(m_fixture.logRow(gemini).value("mode").toInt(), 21);
 
         const auto responses = ClientCalls::responsesHello(m_fixture.port(), kModel, kKey);
         QCOMPARE(responses.status, 200);
         QCOMPARE(responses.json().value("object").toString(), QStringLiteral("response"));
         QCOMPARE(ClientCalls::responsesText(responses.json()), MockUpstream::replyText());
         QCOMPARE(m_mock.lastRequest().path, QByteArray("/api/chat"));
-        QCOMPARE(logRow(responses).value("mode").toInt(), 16);
+        QCOMPARE(m_fixture.logRow(responses).value("mode").toInt(), 16);
     }
 
     void upstreamErrorsInEachClientsShape()
     {
-        const auto openai = post("/v1/chat/completions", chat(false, "error-404"));
+        const auto openai = m_fixture.post("/v1/chat/completions", chat(false, "error-404"));
         QCOMPARE(openai.status, 404);
         const QString message = openai.json().value("error").toObject().value("message").toString();
         QVERIFY2(message.contains(QLatin1String("not found, try pulling it first")),
                  qPrintable(message));
         QVERIFY(openai.json().contains("aiproxy"));
-        const QSqlRecord row = logRow(openai);
+        const QSqlRecord row = m_fixture.logRow(openai);
         QCOMPARE(row.value("code").toInt(), 404);
         QVERIFY(row.value("content").toString().contains(QLatin1String("try pulling it first")));
 
@@ -278,41 +270,43 @@ private Q_SLOTS:
             {"max_tokens", 16},
             {"stream", true},
             {"messages", QJsonArray{QJsonObject{{"role", "user"}, {"content", "Hi"}}}}};
-        const auto anthropic = post("/v1/messages", message500, true);
+        const auto anthropic = m_fixture.post("/v1/messages", message500, true);
         QCOMPARE(anthropic.status, 500);
         QCOMPARE(anthropic.json().value("type").toString(), QStringLiteral("error"));
         QVERIFY(anthropic.json().value("error").toObject().value("message").toString().contains(
             QLatin1String("llama runner process has terminated")));
 
-        const auto embed = post("/v1/embeddings", {{"model", "error-404"}, {"input", "x"}});
+        const auto embed =
+            m_fixture.post("/v1/embeddings", {{"model", "error-404"}, {"input", "x"}});
         QCOMPARE(embed.status, 404);
     }
 
     void streamErrorsEndTheStream()
     {
         // An error line inside the 200 stream: the client's stream ends with an error event.
-        const auto errorLine = post("/v1/chat/completions", chat(true, "error-event-mid-stream"));
+        const auto errorLine =
+            m_fixture.post("/v1/chat/completions", chat(true, "error-event-mid-stream"));
         QCOMPARE(errorLine.status, 200);
-        StreamSummary stream = StreamSummary::openAI(errorLine.body);
+        ChatStream stream = ChatStream::fromSse(errorLine.body);
         QCOMPARE(stream.error.value("message").toString(),
                  QString::fromLatin1(MockUpstream::kOllamaStreamError));
         QVERIFY(!stream.done);
-        QCOMPARE(logRow(errorLine).value("content").toString(),
+        QCOMPARE(m_fixture.logRow(errorLine).value("content").toString(),
                  QString::fromLatin1(MockUpstream::kOllamaStreamError));
 
         // The upstream connection drops mid-stream.
-        const auto dropped = post("/v1/chat/completions", chat(true, "drop-mid-stream"));
+        const auto dropped = m_fixture.post("/v1/chat/completions", chat(true, "drop-mid-stream"));
         QCOMPARE(dropped.status, 200);
-        stream = StreamSummary::openAI(dropped.body);
+        stream = ChatStream::fromSse(dropped.body);
         QVERIFY(!stream.error.isEmpty());
         QVERIFY(!stream.done);
-        QCOMPARE(logRow(dropped).value("code").toInt(), 502);
+        QCOMPARE(m_fixture.logRow(dropped).value("code").toInt(), 502);
     }
 
     void wrongChannelKeyIsACredentialError()
     {
         m_mock.setRequiredApiKey("another-token");
-        const auto response = post("/v1/chat/completions", chat(false));
+        const auto response = m_fixture.post("/v1/chat/completions", chat(false));
         m_mock.setRequiredApiKey(kChannelKey);
         QCOMPARE(response.status, 502);
         const QString message =
@@ -323,8 +317,8 @@ private Q_SLOTS:
 
     void rerankIsNotOffered()
     {
-        const auto response =
-            post("/v1/rerank", {{"model", kModel}, {"query", "q"}, {"documents", QJsonArray{"a"}}});
+        const auto response = m_fixture.post(
+            "/v1/rerank", {{"model", kModel}, {"query", "q"}, {"documents", QJsonArray{"a"}}});
         QCOMPARE(response.status, 404); // No channel of the model supports the mode.
     }
 };

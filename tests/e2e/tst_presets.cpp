@@ -4,14 +4,11 @@
 // at the preset's own paths (path prefixes, Anthropic endpoints, Responses passthrough), with
 // the channel's key and the upstream's usage in the log row.
 
+#include "adaptorfixture.h"
+#include "clientcalls.h"
 #include "gateway/gatewaycore.h"
 #include "gateway/providerpresets.h"
-#include "logrows.h"
-#include "mockupstream.h"
-#include "rawhttpclient.h"
-#include "relayseed.h"
 #include "storage/database.h"
-#include "testgateway.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -57,13 +54,13 @@ class TstPresets : public QObject
     Q_OBJECT
 
 private:
-    MockUpstream m_mock;
-    TestGateway m_gateway;
+    AdaptorFixture m_fixture{kKey};
+    MockUpstream &m_mock = m_fixture.mock();
 
     RawHttpClient::Response post(const QByteArray &path, const QJsonObject &body,
                                  const RawHttpClient::Headers &headers = bearer())
     {
-        return RawHttpClient::postJson(m_gateway.port(), path, body, headers);
+        return RawHttpClient::postJson(m_fixture.port(), path, body, headers);
     }
     /// Checks the last upstream request went to \a path with the preset channel's key, and the
     /// log row of \a response carries the channel and upstream usage.
@@ -71,17 +68,16 @@ private:
 
 private Q_SLOTS:
     void initTestCase();
-    void cleanupTestCase() { m_gateway.stop(); }
+    void cleanupTestCase() { m_fixture.stop(); }
     void everyClientOnEveryPreset_data();
     void everyClientOnEveryPreset();
 };
 
 void TstPresets::initTestCase()
 {
-    QVERIFY(m_mock.start());
     QString error;
-    QVERIFY2(m_gateway.start(&error), qPrintable(error));
-    QSqlDatabase db = m_gateway.core()->mainDatabase()->connection();
+    QVERIFY2(m_fixture.start(&error), qPrintable(error));
+    QSqlDatabase db = m_fixture.core()->mainDatabase()->connection();
     QVERIFY2(RelaySeed::insertGroup(db, kGroup, &error) &&
                  RelaySeed::insertToken(db, {1, kKey, QStringLiteral("t"), kGroup, {}, 1}, &error),
              qPrintable(error));
@@ -99,7 +95,7 @@ void TstPresets::initTestCase()
                      RelaySeed::insertModelConfig(db, modelOf(preset.type), preset.name, &error),
                  qPrintable(error));
     }
-    m_gateway.core()->reloadSnapshot();
+    m_fixture.core()->reloadSnapshot();
 }
 
 void TstPresets::checkServed(const RawHttpClient::Response &response, int type,
@@ -108,7 +104,7 @@ void TstPresets::checkServed(const RawHttpClient::Response &response, int type,
     const MockUpstream::Request sent = m_mock.lastRequest();
     QCOMPARE(sent.path, path);
     QCOMPARE(sent.header("authorization"), "Bearer " + channelKey(type));
-    const QSqlRecord row = LogRows::waitFor(m_gateway.core(), response.header("x-request-id"));
+    const QSqlRecord row = m_fixture.logRow(response.header("x-request-id"));
     QCOMPARE(row.value("code").toInt(), 200);
     QCOMPARE(row.value("channel_id").toInt(), type);
     QCOMPARE(row.value("usage_source").toString(), QStringLiteral("upstream"));
@@ -137,15 +133,7 @@ void TstPresets::everyClientOnEveryPreset()
     // OpenAI chat, plain and streamed.
     const auto plain = post("/v1/chat/completions", {{"model", model}, {"messages", hello}});
     QCOMPARE(plain.status, 200);
-    QCOMPARE(plain.json()
-                 .value("choices")
-                 .toArray()
-                 .first()
-                 .toObject()
-                 .value("message")
-                 .toObject()
-                 .value("content")
-                 .toString(),
+    QCOMPARE(ClientCalls::chatMessage(plain.json()).value("content").toString(),
              MockUpstream::replyText());
     checkServed(plain, type, openaiPath + "/chat/completions");
     const auto streamed =

@@ -2,12 +2,11 @@
 // start of the answer moves into reasoning_content, streamed or not, whatever the client's
 // protocol (Anthropic clients get a thinking block).
 
+#include "adaptorfixture.h"
+#include "chatstream.h"
+#include "clientcalls.h"
 #include "gateway/gatewaycore.h"
-#include "mockupstream.h"
-#include "rawhttpclient.h"
-#include "relayseed.h"
 #include "storage/database.h"
-#include "testgateway.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -26,14 +25,8 @@ class TstThinkMode : public QObject
     Q_OBJECT
 
 private:
-    MockUpstream m_mock;
-    TestGateway m_gateway;
-
-    RawHttpClient::Response post(const QByteArray &path, const QJsonObject &body)
-    {
-        return RawHttpClient::postJson(m_gateway.port(), path, body,
-                                       {{"Authorization", "Bearer sk-" + kKey.toLatin1()}});
-    }
+    AdaptorFixture m_fixture{kKey};
+    MockUpstream &m_mock = m_fixture.mock();
 
     static QJsonObject chat(bool stream)
     {
@@ -45,10 +38,9 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
-        QVERIFY(m_mock.start());
         QString error;
-        QVERIFY2(m_gateway.start(&error), qPrintable(error));
-        QSqlDatabase db = m_gateway.core()->mainDatabase()->connection();
+        QVERIFY2(m_fixture.start(&error), qPrintable(error));
+        QSqlDatabase db = m_fixture.core()->mainDatabase()->connection();
         QVERIFY2(RelaySeed::insertMinimalSetup(db, m_mock.baseUrl(), QStringLiteral("think-model"),
                                                kGroup, kKey, &error),
                  qPrintable(error));
@@ -56,53 +48,28 @@ private Q_SLOTS:
         QVERIFY(query.exec(QStringLiteral(
             "UPDATE model_configs SET data = '{\"plugin\":{\"think-split\":{\"enable\":true}}}' "
             "WHERE model = 'think-model'")));
-        m_gateway.core()->reloadSnapshot();
+        m_fixture.core()->reloadSnapshot();
     }
 
-    void cleanupTestCase() { m_gateway.stop(); }
+    void cleanupTestCase() { m_fixture.stop(); }
 
     void nonStreamedAnswerIsSplit()
     {
-        const auto response = post("/v1/chat/completions", chat(false));
+        const auto response = m_fixture.post("/v1/chat/completions", chat(false));
         QCOMPARE(response.status, 200);
-        const QJsonObject message = response.json()
-                                        .value("choices")
-                                        .toArray()
-                                        .first()
-                                        .toObject()
-                                        .value("message")
-                                        .toObject();
+        const QJsonObject message = ClientCalls::chatMessage(response.json());
         QCOMPARE(message.value("content").toString(), QStringLiteral("Hello there."));
         QCOMPARE(message.value("reasoning_content").toString(), QStringLiteral("Let me think."));
     }
 
     void streamedAnswerIsSplitAcrossEvents()
     {
-        const auto response = post("/v1/chat/completions", chat(true));
+        const auto response = m_fixture.post("/v1/chat/completions", chat(true));
         QCOMPARE(response.status, 200);
-        QString content;
-        QString reasoning;
-        bool done = false;
-        for (const QByteArray &event : response.events()) {
-            const QByteArray data = event.trimmed().mid(6);
-            if (data == "[DONE]") {
-                done = true;
-                continue;
-            }
-            const QJsonObject delta = QJsonDocument::fromJson(data)
-                                          .object()
-                                          .value("choices")
-                                          .toArray()
-                                          .first()
-                                          .toObject()
-                                          .value("delta")
-                                          .toObject();
-            content += delta.value("content").toString();
-            reasoning += delta.value("reasoning_content").toString();
-        }
-        QVERIFY(done);
-        QCOMPARE(content, QStringLiteral("Hello there."));
-        QCOMPARE(reasoning, QStringLiteral("Let me think."));
+        const ChatStream stream = ChatStream::fromSse(response.body);
+        QVERIFY(stream.done);
+        QCOMPARE(stream.text, QStringLiteral("Hello there."));
+        QCOMPARE(stream.reasoning, QStringLiteral("Let me think."));
         QVERIFY(!response.body.contains("<think>"));
     }
 
@@ -112,7 +79,7 @@ private Q_SLOTS:
             {"model", "think-model"},
             {"max_tokens", 100},
             {"messages", QJsonArray{QJsonObject{{"role", "user"}, {"content", "Hi"}}}}};
-        const auto response = post("/v1/messages", body);
+        const auto response = m_fixture.post("/v1/messages", body);
         QCOMPARE(response.status, 200);
         const QJsonArray content = response.json().value("content").toArray();
         QCOMPARE(content.size(), 2);
@@ -124,19 +91,13 @@ private Q_SLOTS:
 
     void modelsWithoutThePluginAreUntouched()
     {
-        QSqlQuery query(m_gateway.core()->mainDatabase()->connection());
+        QSqlQuery query(m_fixture.core()->mainDatabase()->connection());
         QVERIFY(query.exec(
             QStringLiteral("UPDATE model_configs SET data = '{}' WHERE model = 'think-model'")));
-        m_gateway.core()->reloadSnapshot();
-        const auto response = post("/v1/chat/completions", chat(false));
+        m_fixture.core()->reloadSnapshot();
+        const auto response = m_fixture.post("/v1/chat/completions", chat(false));
         QCOMPARE(response.status, 200);
-        const QJsonObject message = response.json()
-                                        .value("choices")
-                                        .toArray()
-                                        .first()
-                                        .toObject()
-                                        .value("message")
-                                        .toObject();
+        const QJsonObject message = ClientCalls::chatMessage(response.json());
         QCOMPARE(message.value("content").toString(),
                  MockUpstream::thinkingReplyPieces().join(QString()));
         QVERIFY(!message.contains("reasoning_content"));

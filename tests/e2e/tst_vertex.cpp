@@ -2,14 +2,10 @@
 // endpoint (signed JWT grant, cached), API keys go as x-goog-api-key; Claude models are served
 // by the Anthropic publisher (rawPredict / streamRawPredict) for OpenAI and Anthropic clients.
 
+#include "adaptorfixture.h"
 #include "clientcalls.h"
 #include "gateway/gatewaycore.h"
-#include "logrows.h"
-#include "mockupstream.h"
-#include "rawhttpclient.h"
-#include "relayseed.h"
 #include "storage/database.h"
-#include "testgateway.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -74,16 +70,11 @@ class TstVertex : public QObject
     Q_OBJECT
 
 private:
-    MockUpstream m_mock;
-    TestGateway m_gateway;
+    AdaptorFixture m_fixture{kKey};
+    MockUpstream &m_mock = m_fixture.mock();
     KeyPair m_keys;
     QString m_privateKeyLine; ///< A line of the private key, which must never be logged.
 
-    RawHttpClient::Response post(const QByteArray &path, const QJsonObject &body, bool anthropic)
-    {
-        return RawHttpClient::postJson(m_gateway.port(), path, body,
-                                       ClientCalls::auth(kKey, anthropic));
-    }
     /// The mock's address without the /v1 of its OpenAI base URL.
     QString mockRoot() const { return m_mock.baseUrl().chopped(3); }
     static QJsonObject chat(const QString &model, bool stream)
@@ -99,7 +90,7 @@ private:
 
 private Q_SLOTS:
     void initTestCase();
-    void cleanupTestCase() { m_gateway.stop(); }
+    void cleanupTestCase() { m_fixture.stop(); }
     void serviceAccountOpenAIClient();
     void serviceAccountOpenAIClientStreaming();
     void anthropicClientStreamPassthrough();
@@ -116,7 +107,7 @@ private Q_SLOTS:
 void TstVertex::addChannel(qint64 id, const QString &key, const QString &model)
 {
     QString error;
-    QSqlDatabase db = m_gateway.core()->mainDatabase()->connection();
+    QSqlDatabase db = m_fixture.core()->mainDatabase()->connection();
     RelaySeed::ChannelRow channel;
     channel.id = id;
     channel.type = 42;
@@ -131,14 +122,13 @@ void TstVertex::addChannel(qint64 id, const QString &key, const QString &model)
 
 void TstVertex::initTestCase()
 {
-    QVERIFY(m_mock.start());
     m_keys = generateKeyPair();
     QVERIFY(m_keys.privatePem.startsWith("-----BEGIN PRIVATE KEY-----"));
     m_privateKeyLine = QString::fromLatin1(m_keys.privatePem.split('\n').value(3));
     m_mock.setVertexCredentials(m_keys.publicPem, kApiKey);
     QString error;
-    QVERIFY2(m_gateway.start(&error), qPrintable(error));
-    QSqlDatabase db = m_gateway.core()->mainDatabase()->connection();
+    QVERIFY2(m_fixture.start(&error), qPrintable(error));
+    QSqlDatabase db = m_fixture.core()->mainDatabase()->connection();
     QVERIFY2(RelaySeed::insertGroup(db, kGroup, &error) &&
                  RelaySeed::insertToken(db, {1, kKey, QStringLiteral("t"), kGroup, {}, 1}, &error),
              qPrintable(error));
@@ -162,12 +152,12 @@ void TstVertex::initTestCase()
     const KeyPair other = generateKeyPair();
     addChannel(5, QStringLiteral("us-east5|") + serviceAccount(other.privatePem, tokenUri),
                QStringLiteral("claude-wrong-key"));
-    m_gateway.core()->reloadSnapshot();
+    m_fixture.core()->reloadSnapshot();
 }
 
 void TstVertex::serviceAccountOpenAIClient()
 {
-    const auto response = post("/v1/chat/completions", chat(kModel, false), false);
+    const auto response = m_fixture.post("/v1/chat/completions", chat(kModel, false), false);
     QCOMPARE(response.status, 200);
     const QJsonObject json = response.json();
     QCOMPARE(json.value("model").toString(), kModel);
@@ -181,7 +171,7 @@ void TstVertex::serviceAccountOpenAIClient()
     QCOMPARE(body.value("anthropic_version").toString(), QStringLiteral("vertex-2023-10-16"));
     QVERIFY(!body.contains("model"));
     QCOMPARE(body.value("system").toString(), QStringLiteral("Be brief."));
-    const QSqlRecord row = LogRows::waitFor(m_gateway.core(), response.header("x-request-id"));
+    const QSqlRecord row = m_fixture.logRow(response.header("x-request-id"));
     QCOMPARE(row.value("code").toInt(), 200);
     QCOMPARE(row.value("channel_id").toInt(), 1);
     QCOMPARE(row.value("usage_source").toString(), QStringLiteral("upstream"));
@@ -191,7 +181,7 @@ void TstVertex::serviceAccountOpenAIClient()
 
 void TstVertex::serviceAccountOpenAIClientStreaming()
 {
-    const auto response = post("/v1/chat/completions", chat(kModel, true), false);
+    const auto response = m_fixture.post("/v1/chat/completions", chat(kModel, true), false);
     QCOMPARE(response.status, 200);
     QString text;
     bool done = false;
@@ -212,13 +202,13 @@ void TstVertex::serviceAccountOpenAIClientStreaming()
     const MockUpstream::Request sent = m_mock.lastRequest();
     QVERIFY(sent.path.endsWith(":streamRawPredict?alt=sse"));
     QVERIFY(sent.json().value("stream").toBool());
-    const QSqlRecord row = LogRows::waitFor(m_gateway.core(), response.header("x-request-id"));
+    const QSqlRecord row = m_fixture.logRow(response.header("x-request-id"));
     QCOMPARE(row.value("output_tokens").toInt(), MockUpstream::kAnthropicOutputTokens);
 }
 
 void TstVertex::anthropicClientStreamPassthrough()
 {
-    const auto response = post("/v1/messages", message(kModel, true), true);
+    const auto response = m_fixture.post("/v1/messages", message(kModel, true), true);
     QCOMPARE(response.status, 200);
     const MockUpstream::Request sent = m_mock.lastRequest();
     QVERIFY(sent.path.endsWith(":streamRawPredict?alt=sse"));
@@ -228,7 +218,7 @@ void TstVertex::anthropicClientStreamPassthrough()
     // The Anthropic client gets the publisher's event stream byte for byte.
     QCOMPARE(response.body, m_mock.responseBody(sent.id));
     QVERIFY(response.body.startsWith("event: message_start\n"));
-    const QSqlRecord row = LogRows::waitFor(m_gateway.core(), response.header("x-request-id"));
+    const QSqlRecord row = m_fixture.logRow(response.header("x-request-id"));
     QCOMPARE(row.value("mode").toInt(), 12);
     QCOMPARE(row.value("output_tokens").toInt(), MockUpstream::kAnthropicOutputTokens);
 }
@@ -238,7 +228,7 @@ void TstVertex::tokenIsCached()
     const int before = m_mock.vertexTokenRequests();
     QVERIFY(before >= 1);
     for (int i = 0; i < 3; ++i)
-        QCOMPARE(post("/v1/chat/completions", chat(kModel, false), false).status, 200);
+        QCOMPARE(m_fixture.post("/v1/chat/completions", chat(kModel, false), false).status, 200);
     QCOMPARE(m_mock.vertexTokenRequests(), before);
 }
 
@@ -246,7 +236,7 @@ void TstVertex::apiKeyWithProject()
 {
     const int grants = m_mock.vertexTokenRequests();
     const QString model = QStringLiteral("claude-haiku-4-5@20251001");
-    const auto response = post("/v1/messages", message(model, false), true);
+    const auto response = m_fixture.post("/v1/messages", message(model, false), true);
     QCOMPARE(response.status, 200);
     QCOMPARE(response.body, m_mock.responseBody(m_mock.lastRequest().id));
     const MockUpstream::Request sent = m_mock.lastRequest();
@@ -261,7 +251,7 @@ void TstVertex::apiKeyWithProject()
 void TstVertex::apiKeyExpressMode()
 {
     const QString model = QStringLiteral("claude-opus-4-1@20250805");
-    QCOMPARE(post("/v1/chat/completions", chat(model, false), false).status, 200);
+    QCOMPARE(m_fixture.post("/v1/chat/completions", chat(model, false), false).status, 200);
     QCOMPARE(m_mock.lastRequest().path,
              "/v1/publishers/anthropic/models/" + QUrl::toPercentEncoding(model) + ":rawPredict");
 }
@@ -269,7 +259,7 @@ void TstVertex::apiKeyExpressMode()
 void TstVertex::geminiPublisherForOpenAIClients()
 {
     const QString model = QStringLiteral("gemini-2.5-pro");
-    const auto plain = post("/v1/chat/completions", chat(model, false), false);
+    const auto plain = m_fixture.post("/v1/chat/completions", chat(model, false), false);
     QCOMPARE(plain.status, 200);
     MockUpstream::Request sent = m_mock.lastRequest();
     QCOMPARE(sent.path, QByteArray("/v1/projects/proj-mock/locations/us-central1/publishers/google/"
@@ -277,15 +267,14 @@ void TstVertex::geminiPublisherForOpenAIClients()
     QVERIFY(sent.header("authorization").startsWith("Bearer ya29.mock-"));
     QVERIFY(sent.json().contains("contents")); // Gemini's request shape, not OpenAI's.
     QVERIFY(!sent.json().contains("messages"));
-    const QJsonObject message =
-        plain.json().value("choices").toArray().first().toObject().value("message").toObject();
+    const QJsonObject message = ClientCalls::chatMessage(plain.json());
     QVERIFY(!message.value("content").toString().isEmpty());
 
-    const auto streamed = post("/v1/chat/completions", chat(model, true), false);
+    const auto streamed = m_fixture.post("/v1/chat/completions", chat(model, true), false);
     QCOMPARE(streamed.status, 200);
     QVERIFY(m_mock.lastRequest().path.endsWith(":streamGenerateContent?alt=sse"));
     QVERIFY(streamed.body.contains("data: [DONE]"));
-    const QSqlRecord row = LogRows::waitFor(m_gateway.core(), streamed.header("x-request-id"));
+    const QSqlRecord row = m_fixture.logRow(streamed.header("x-request-id"));
     QCOMPARE(row.value("channel_id").toInt(), 6);
     QCOMPARE(row.value("usage_source").toString(), QStringLiteral("upstream"));
     QCOMPARE(row.value("cached_tokens").toInt(), MockUpstream::kGeminiCachedTokens);
@@ -298,7 +287,7 @@ void TstVertex::geminiClientPassthrough()
          QJsonArray{QJsonObject{{"role", "user"},
                                 {"parts", QJsonArray{QJsonObject{{"text", "Hello"}}}}}}}};
     const auto response = RawHttpClient::postJson(
-        m_gateway.port(), "/v1beta/models/gemini-2.5-pro:streamGenerateContent?alt=sse", body,
+        m_fixture.port(), "/v1beta/models/gemini-2.5-pro:streamGenerateContent?alt=sse", body,
         {qMakePair(QByteArray("x-goog-api-key"), "sk-" + kKey.toLatin1())});
     QCOMPARE(response.status, 200);
     const MockUpstream::Request sent = m_mock.lastRequest();
@@ -338,7 +327,7 @@ void TstVertex::concurrentFirstRequestsShareOneTokenFetch()
 
 void TstVertex::checkFailureLogged(const QByteArray &requestId, const QString &needle)
 {
-    const QSqlRecord row = LogRows::waitFor(m_gateway.core(), requestId);
+    const QSqlRecord row = m_fixture.logRow(requestId);
     QCOMPARE(row.value("code").toInt(), 502);
     const QString content = row.value("content").toString();
     QVERIFY2(content.contains(needle), qPrintable(content));
@@ -349,7 +338,7 @@ void TstVertex::unusableServiceAccount()
 {
     const int requests = m_mock.requestCount();
     const auto response =
-        post("/v1/messages", message(QStringLiteral("claude-broken"), false), true);
+        m_fixture.post("/v1/messages", message(QStringLiteral("claude-broken"), false), true);
     QCOMPARE(response.status, 502);
     const QJsonObject json = response.json();
     QCOMPARE(json.value("type").toString(), QStringLiteral("error"));
@@ -360,8 +349,8 @@ void TstVertex::unusableServiceAccount()
 
 void TstVertex::tokenGrantRefused()
 {
-    const auto response =
-        post("/v1/chat/completions", chat(QStringLiteral("claude-wrong-key"), false), false);
+    const auto response = m_fixture.post("/v1/chat/completions",
+                                         chat(QStringLiteral("claude-wrong-key"), false), false);
     QCOMPARE(response.status, 502);
     const QString message = response.json().value("error").toObject().value("message").toString();
     QVERIFY2(message.contains(QLatin1String("Invalid JWT Signature")), qPrintable(message));

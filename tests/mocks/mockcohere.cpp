@@ -8,15 +8,11 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+using MockWire::number;
 using MockWire::quoted;
 using MockWire::Reply;
 
 namespace {
-
-QByteArray number(qint64 value)
-{
-    return QByteArray::number(value);
-}
 
 /// Cohere's ids are UUIDs; the mock's end in the request number.
 QByteArray cohereId(int id)
@@ -235,16 +231,12 @@ Reply rerankReply(const QJsonObject &body, int id)
 
 QStringList MockUpstream::cohereToolPlanPieces()
 {
-    const QString plan = QString::fromLatin1(kCohereToolPlan);
-    const qsizetype split = plan.indexOf(QLatin1Char(' ')) + 1;
-    return {plan.left(split), plan.mid(split)};
+    return MockWire::splitAfterFirstSpace(kCohereToolPlan);
 }
 
 QStringList MockUpstream::cohereThinkingPieces()
 {
-    const QString thinking = QString::fromLatin1(kCohereThinking);
-    const qsizetype split = thinking.indexOf(QLatin1Char(' ')) + 1;
-    return {thinking.left(split), thinking.mid(split)};
+    return MockWire::splitAfterFirstSpace(kCohereThinking);
 }
 
 bool MockWire::isCoherePath(const QByteArray &path)

@@ -9,15 +9,11 @@
 #include <QJsonObject>
 #include <QUrlQuery>
 
+using MockWire::number;
 using MockWire::quoted;
 using MockWire::Reply;
 
 namespace {
-
-QByteArray number(qint64 value)
-{
-    return QByteArray::number(value);
-}
 
 /// Compact JSON as Google writes stream events: a space after every `:`, none after `,`.
 QByteArray googleJson(const QByteArray &compact)
@@ -289,13 +285,8 @@ Reply MockWire::geminiReply(const MockUpstream::Request &request, const QByteArr
                           "\"service\":\"generativelanguage.googleapis.com\"}}]");
 
     const QString model = geminiPathModel(path);
-    if (scenario.startsWith("error-text-")) {
-        Reply reply;
-        reply.status = scenario.mid(11).toInt();
-        reply.contentType = "text/plain; charset=utf-8";
-        reply.body = "upstream exploded: plain text failure\n";
-        return reply;
-    }
+    if (scenario.startsWith("error-text-"))
+        return MockWire::plainTextError(scenario);
     if (scenario.startsWith("error-") && scenario != "error-event-mid-stream")
         return statusError(scenario.mid(6).toInt(), model);
 

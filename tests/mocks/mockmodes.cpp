@@ -15,15 +15,11 @@
 
 #include <algorithm>
 
+using MockWire::number;
 using MockWire::quoted;
 using MockWire::Reply;
 
 namespace {
-
-QByteArray number(qint64 value)
-{
-    return QByteArray::number(value);
-}
 
 /// The value's parameters (`; key=value` or `; key="quoted"`), keys lowercased.
 QMap<QByteArray, QByteArray> headerParameters(const QByteArray &value)

@@ -9,15 +9,11 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+using MockWire::number;
 using MockWire::quoted;
 using MockWire::Reply;
 
 namespace {
-
-QByteArray number(qint64 value)
-{
-    return QByteArray::number(value);
-}
 
 /// Ollama's error answer: `{"error":"…"}` with \a status.
 Reply errorReply(int status, const QString &message)
@@ -165,9 +161,7 @@ Reply embedReply(const QJsonObject &body)
 
 QStringList MockUpstream::ollamaThinkingPieces()
 {
-    const QString thinking = QString::fromLatin1(kOllamaThinking);
-    const qsizetype split = thinking.indexOf(QLatin1Char(' ')) + 1;
-    return {thinking.left(split), thinking.mid(split)};
+    return MockWire::splitAfterFirstSpace(kOllamaThinking);
 }
 
 bool MockWire::isOllamaPath(const QByteArray &path)

@@ -90,11 +90,31 @@ QByteArray MockWire::pretty(const QByteArray &compact, int indentWidth)
     return out;
 }
 
-QStringList MockWire::splitAfterFirstPeriod(const char *text)
+QByteArray MockWire::number(qint64 value)
+{
+    return QByteArray::number(value);
+}
+
+namespace {
+
+/// \a text cut after the first \a separator.
+QStringList splitAfterFirst(const char *text, QLatin1Char separator)
 {
     const QString all = QString::fromLatin1(text);
-    const qsizetype split = all.indexOf(QLatin1Char('.')) + 1;
+    const qsizetype split = all.indexOf(separator) + 1;
     return {all.left(split), all.mid(split)};
+}
+
+} // namespace
+
+QStringList MockWire::splitAfterFirstPeriod(const char *text)
+{
+    return splitAfterFirst(text, QLatin1Char('.'));
+}
+
+QStringList MockWire::splitAfterFirstSpace(const char *text)
+{
+    return splitAfterFirst(text, QLatin1Char(' '));
 }
 
 MockWire::Reply MockWire::openAiError(int status, const QByteArray &message, const QByteArray &type,
@@ -158,15 +178,11 @@ MockWire::Reply MockWire::invalidJsonError()
 
 namespace {
 
+using MockWire::number;
 using MockWire::pretty;
 using MockWire::quoted;
 
 constexpr qsizetype kMaxHeaderBytes = 1024 * 1024;
-
-QByteArray number(qint64 value)
-{
-    return QByteArray::number(value);
-}
 
 QByteArray usageJson(bool detailed)
 {

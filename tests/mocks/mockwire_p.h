@@ -1,7 +1,7 @@
 #pragma once
 
 // Internal to the mock upstream library: what the responders (mockanthropic.cpp, mockmodes.cpp,
-// mockollama.cpp, mockcohere.cpp) share with MockUpstream (mockupstream.cpp). Responders build
+// mockollama.cpp, mockcohere.cpp, …) share with MockUpstream (mockupstream.cpp). Responders build
 // their answers as plain data; MockUpstream writes them to the socket, so the delay, hold and drop
 // machinery is shared by every wire format.
 
@@ -20,8 +20,13 @@ QByteArray quoted(const QString &text);
 /// \a indentWidth 0 keeps it on one line with a space after every `:` (Google's stream events).
 QByteArray pretty(const QByteArray &compact, int indentWidth);
 
+/// The decimal digits of \a value.
+QByteArray number(qint64 value);
+
 /// \a text cut after its first '.' (how the mocks stream a thought in two pieces).
 QStringList splitAfterFirstPeriod(const char *text);
+/// \a text cut after its first ' ' (how the Cohere and Ollama mocks stream a thought).
+QStringList splitAfterFirstSpace(const char *text);
 
 /// What to answer one request with.
 struct Reply

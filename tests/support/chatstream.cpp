@@ -13,16 +13,14 @@ ChatStream ChatStream::fromChunks(const QList<QJsonObject> &chunks)
         if (!stream.objects.contains(object))
             stream.objects << object;
         if (chunk.value(QStringLiteral("error")).isObject())
-            stream.error = chunk.value(QStringLiteral("error"))
-                               .toObject()
-                               .value(QStringLiteral("message"))
-                               .toString();
+            stream.error = chunk.value(QStringLiteral("error")).toObject();
         if (chunk.value(QStringLiteral("usage")).isObject())
             stream.usage = chunk.value(QStringLiteral("usage")).toObject();
         const QJsonObject choice =
             chunk.value(QStringLiteral("choices")).toArray().first().toObject();
         const QJsonObject delta = choice.value(QStringLiteral("delta")).toObject();
         stream.text += delta.value(QStringLiteral("content")).toString();
+        stream.reasoning += delta.value(QStringLiteral("reasoning_content")).toString();
         for (const QJsonValue &call : delta.value(QStringLiteral("tool_calls")).toArray()) {
             const QJsonObject function =
                 call.toObject().value(QStringLiteral("function")).toObject();

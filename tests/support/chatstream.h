@@ -11,11 +11,12 @@
 struct ChatStream
 {
     QString text;          ///< delta.content, joined.
+    QString reasoning;     ///< delta.reasoning_content, joined.
     QString toolName;      ///< The last tool_calls[].function.name seen.
     QString toolArguments; ///< tool_calls[].function.arguments, joined.
     QString finishReason;  ///< The last finish_reason.
     QJsonObject usage;     ///< The last `usage` object.
-    QString error;         ///< error.message of an error chunk, if any.
+    QJsonObject error;     ///< The `error` object of an error chunk, if any.
     QStringList objects;   ///< The distinct `object` fields of the chunks, in order.
     bool done = false;     ///< `data: [DONE]` was seen (fromSse() only).
 

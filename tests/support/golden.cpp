@@ -44,6 +44,11 @@ QJsonObject Fixtures::json(const QString &name) const
     return QJsonDocument::fromJson(read(name)).object();
 }
 
+QJsonArray Fixtures::jsonArray(const QString &name) const
+{
+    return QJsonDocument::fromJson(read(name)).array();
+}
+
 QByteArray Fixtures::golden(const QString &name, const QByteArray &actual) const
 {
     if (updating())

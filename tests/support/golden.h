@@ -27,6 +27,8 @@ public:
     QByteArray read(const QString &name) const;
     /// read() parsed as a JSON object (empty when it is not one).
     QJsonObject json(const QString &name) const;
+    /// read() parsed as a JSON array (empty when it is not one).
+    QJsonArray jsonArray(const QString &name) const;
     /// Golden \a name as bytes; with AIPROXY_UPDATE_GOLDEN set, first overwritten with \a actual.
     QByteArray golden(const QString &name, const QByteArray &actual) const;
     /// Golden \a name as JSON; with AIPROXY_UPDATE_GOLDEN set, first overwritten with \a actual
@@ -67,5 +69,18 @@ QByteArray encodeOpenAIStream(Encoder &encoder, const QList<QByteArray> &pieces,
 QList<QList<QByteArray>> splitsAtEveryPosition(const QByteArray &bytes);
 /// \a bytes as one-byte pieces.
 QList<QByteArray> oneByteAtATime(const QByteArray &bytes);
+
+/// The first position at which \a bytes cut in two (see splitsAtEveryPosition()) makes
+/// \a convert of the two pieces differ from \a expected; -1 when every cut gives \a expected.
+template<typename Expected, typename Convert>
+qsizetype firstBadSplit(const QByteArray &bytes, const Expected &expected, Convert convert)
+{
+    const QList<QList<QByteArray>> splits = splitsAtEveryPosition(bytes);
+    for (qsizetype cut = 0; cut < splits.size(); ++cut) {
+        if (!(convert(splits.at(cut)) == expected))
+            return cut;
+    }
+    return -1;
+}
 
 } // namespace Golden
