@@ -312,7 +312,7 @@ void TstVertex::concurrentFirstRequestsShareOneTokenFetch()
          qMakePair(QByteArray("Content-Type"), QByteArray("application/json"))});
     for (int i = 0; i < kBurst; ++i) {
         clients.push_back(std::make_unique<RawHttpClient>());
-        QVERIFY(clients.back()->connectToPort(m_gateway.port()));
+        QVERIFY(clients.back()->connectToPort(m_fixture.port()));
         clients.back()->send(request);
     }
     for (const auto &client : clients) {
