@@ -7,6 +7,7 @@
 #include <QPointer>
 
 class ConnectionGuard;
+class QAbstractSocket;
 class QTcpSocket;
 
 using HeaderList = QList<QPair<QByteArray, QByteArray>>;
@@ -61,7 +62,9 @@ private:
     void finish();
     void markFirstByte();
 
-    QPointer<QTcpSocket> m_socket;
+    /// QAbstractSocket, not QTcpSocket: the socket's destructor emits disconnected() from
+    /// ~QAbstractSocket, when a QTcpSocket pointer to it would no longer be valid.
+    QPointer<QAbstractSocket> m_socket;
     QPointer<ConnectionGuard> m_guard;
     QByteArray m_requestId;
     bool m_streaming = false;
