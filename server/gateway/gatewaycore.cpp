@@ -5,9 +5,9 @@
 #include "configsnapshot.h"
 #include "http/listensocket.h"
 #include "httpworker.h"
+#include "relay/relaystate.h"
 #include "storage/database.h"
 #include "storage/logwriter.h"
-#include "storedobjects.h"
 
 #include <QCoreApplication>
 #include <QDeadlineTimer>
@@ -17,7 +17,7 @@ GatewayCore::GatewayCore(GatewayConfig config, QObject *parent)
     : QObject(parent)
     , m_config(std::move(config))
     , m_snapshots(std::make_unique<SnapshotStore>())
-    , m_objects(std::make_unique<StoredObjects>())
+    , m_relayState(std::make_unique<RelayState>())
 {
     m_adminThread.setObjectName(QStringLiteral("aiproxy-admin"));
 }
@@ -107,7 +107,7 @@ bool GatewayCore::start(QString *error)
         AdminService *admin = m_admin;
         const QString adminKey = m_config.adminKey;
         auto worker = std::make_unique<HttpWorker>(
-            i, m_config, m_snapshots.get(), m_logWriter.get(), m_objects.get(),
+            i, m_config, m_snapshots.get(), m_logWriter.get(), m_relayState.get(),
             [admin, adminKey](Router &router, QObject *threadContext) {
                 AdminRoutes::install(router, admin, threadContext, adminKey);
             });

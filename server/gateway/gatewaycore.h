@@ -13,7 +13,7 @@ class Database;
 class HttpWorker;
 class LogWriter;
 class SnapshotStore;
-class StoredObjects;
+struct RelayState;
 
 /// Owns and wires the gateway: databases, log writer, configuration snapshot, the admin
 /// thread and the HTTP worker threads. Used by the console service, the desktop app and tests.
@@ -51,7 +51,7 @@ private:
     std::unique_ptr<Database> m_logDb;
     std::unique_ptr<SnapshotStore> m_snapshots;
     std::unique_ptr<LogWriter> m_logWriter;
-    std::unique_ptr<StoredObjects> m_objects;
+    std::unique_ptr<RelayState> m_relayState;
     QThread m_adminThread;
     AdminService *m_admin = nullptr;
     std::vector<std::unique_ptr<HttpWorker>> m_workers;

@@ -12,12 +12,12 @@
 #include <QTimer>
 
 HttpWorker::HttpWorker(int index, const GatewayConfig &config, SnapshotStore *snapshots,
-                       LogWriter *logs, StoredObjects *objects, RouteInstaller installRoutes)
+                       LogWriter *logs, RelayState *relayState, RouteInstaller installRoutes)
     : m_index(index)
     , m_config(config)
     , m_snapshots(snapshots)
     , m_logs(logs)
-    , m_objects(objects)
+    , m_relayState(relayState)
     , m_installRoutes(std::move(installRoutes))
 {
     m_thread.setObjectName(QStringLiteral("aiproxy-http-%1").arg(index));
@@ -42,7 +42,7 @@ bool HttpWorker::start(qintptr listeningDescriptor)
 void HttpWorker::setUp(qintptr listeningDescriptor, bool *ok)
 {
     m_curl = new CurlMulti;
-    m_relay = new RelayController(m_config, m_snapshots, m_logs, m_curl, m_objects);
+    m_relay = new RelayController(m_config, m_snapshots, m_logs, m_curl, m_relayState);
     Router router;
     m_relay->registerRoutes(router);
     auto notFound = [](HttpRequest &request, HttpExchange *exchange, bool methodMismatch) {

@@ -13,7 +13,7 @@ class GatewayHttpServer;
 class RelayController;
 class LogWriter;
 class SnapshotStore;
-class StoredObjects;
+struct RelayState;
 struct GatewayConfig;
 
 /// One event-loop thread with its own HTTP server (on a shared SO_REUSEPORT port), upstream
@@ -27,7 +27,7 @@ public:
     using RouteInstaller = std::function<void(Router &router, QObject *threadContext)>;
 
     HttpWorker(int index, const GatewayConfig &config, SnapshotStore *snapshots, LogWriter *logs,
-               StoredObjects *objects, RouteInstaller installRoutes);
+               RelayState *relayState, RouteInstaller installRoutes);
     ~HttpWorker() override;
 
     /// Starts the thread and serves \a listeningDescriptor. Blocks until ready.
@@ -47,7 +47,7 @@ private:
     const GatewayConfig &m_config;
     SnapshotStore *m_snapshots;
     LogWriter *m_logs;
-    StoredObjects *m_objects;
+    RelayState *m_relayState;
     RouteInstaller m_installRoutes;
     QThread m_thread;
     CurlMulti *m_curl = nullptr;

@@ -14,6 +14,7 @@ class ClientProtocol;
 class ProviderAdaptor;
 class StreamDecoder;
 class StoredObjects;
+class ErrorMonitor;
 
 /// Relay modes, with aiproxy's ids.
 enum class RelayMode
@@ -70,6 +71,8 @@ struct RelayContext
     std::function<QJsonObject(const QJsonObject &answer, const QString &model)> passthroughAnswer;
     /// Remembers which channel created a Responses object (null: nothing is remembered).
     StoredObjects *objects = nullptr;
+    /// Where the outcome of the upstream call is recorded (null: nowhere).
+    ErrorMonitor *monitor = nullptr;
     /// Calls on stored objects (GET/DELETE) are neither logged nor billed, as aiproxy's.
     bool skipLog = false;
     /// An embeddings request asked for `encoding_format: "base64"`: converted answers (float

@@ -16,7 +16,9 @@
 #include "providers/providerregistry.h"
 #include "providers/responsesusagedecoder.h"
 #include "relaysession.h"
+#include "relaystate.h"
 #include "responsesprotocol.h"
+#include "routing/channelselector.h"
 #include "storage/logwriter.h"
 #include "upstream/curlmulti.h"
 
@@ -30,14 +32,15 @@
 #include <algorithm>
 
 RelayController::RelayController(const GatewayConfig &config, SnapshotStore *snapshots,
-                                 LogWriter *logs, CurlMulti *curl, StoredObjects *objects,
+                                 LogWriter *logs, CurlMulti *curl, RelayState *state,
                                  QObject *parent)
     : QObject(parent)
     , m_config(config)
     , m_snapshots(snapshots)
     , m_logs(logs)
     , m_curl(curl)
-    , m_objects(objects)
+    , m_objects(&state->objects)
+    , m_state(state)
 {
 }
 
@@ -366,24 +369,6 @@ void RelayController::handleStoredResponse(HttpRequest &request, HttpExchange *e
     m_curl->dispatchNow();
 }
 
-const Channel *RelayController::pickChannel(const QList<const Channel *> &candidates,
-                                            quint32 random)
-{
-    if (candidates.isEmpty())
-        return nullptr;
-    quint64 total = 0;
-    for (const Channel *channel : candidates)
-        total += quint64(channel->priority > 0 ? channel->priority : 10);
-    quint64 point = random % total;
-    for (const Channel *channel : candidates) {
-        const quint64 weight = quint64(channel->priority > 0 ? channel->priority : 10);
-        if (point < weight)
-            return channel;
-        point -= weight;
-    }
-    return candidates.last();
-}
-
 qint64 RelayController::estimatePromptTokens(const QJsonObject &body)
 {
     qint64 chars = 0;
@@ -463,7 +448,13 @@ const Channel *RelayController::chooseChannel(const Caller &caller, const QStrin
         if (adaptor && adaptor->supports(mode))
             candidates.append(candidate);
     }
-    return pickChannel(candidates, QRandomGenerator::global()->generate());
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    return ChannelSelector::pick(
+        candidates,
+        [this, &model, now](const Channel &channel) {
+            return m_state->monitor.errorRate(channel.id, channel.mappedModel(model), now);
+        },
+        QRandomGenerator::global()->generate());
 }
 
 void RelayController::handleParsePdf(HttpRequest &request, HttpExchange *exchange)
@@ -651,6 +642,7 @@ void RelayController::handleRelay(HttpRequest &request, HttpExchange *exchange, 
         context.passthroughAnswer = inbound.passthroughAnswer;
     }
     context.objects = m_objects;
+    context.monitor = &m_state->monitor;
     context.thinkSplit =
         adaptor->nativeProtocol() == "openai" && caller.snapshot->modelConfigs.value(model)
                                                      .extra.value(QStringLiteral("plugin"))

@@ -13,6 +13,7 @@ class ClientProtocol;
 class CurlMulti;
 class StreamDecoder;
 class StoredObjects;
+struct RelayState;
 class HttpExchange;
 class LogWriter;
 class Router;
@@ -58,12 +59,10 @@ public:
     };
 
     RelayController(const GatewayConfig &config, SnapshotStore *snapshots, LogWriter *logs,
-                    CurlMulti *curl, StoredObjects *objects, QObject *parent = nullptr);
+                    CurlMulti *curl, RelayState *state, QObject *parent = nullptr);
 
     void registerRoutes(Router &router);
 
-    /// Picks a channel: weighted random by priority (0 counts as 10). Nullptr for an empty list.
-    static const Channel *pickChannel(const QList<const Channel *> &candidates, quint32 random);
     /// Rough prompt size in tokens (messages, prompt, input, a rerank query and its documents): 4
     /// characters a token, plus 3 per message.
     static qint64 estimatePromptTokens(const QJsonObject &body);
@@ -105,7 +104,7 @@ private:
                 int status, const QString &message, const QString &code);
     /// A channel serving \a model (canonical) in \a mode to the caller, weighted by priority;
     /// nullptr when the token may not use the model or no channel of its sets serves it.
-    static const Channel *chooseChannel(const Caller &caller, const QString &model, RelayMode mode);
+    const Channel *chooseChannel(const Caller &caller, const QString &model, RelayMode mode);
     void handleRelay(HttpRequest &request, HttpExchange *exchange, RelayMode mode,
                      const char *upstreamPath, const Inbound &inbound);
     void handleOpenAIRelay(HttpRequest &request, HttpExchange *exchange, RelayMode mode,
@@ -139,5 +138,6 @@ private:
     SnapshotStore *m_snapshots;
     LogWriter *m_logs;
     CurlMulti *m_curl;
-    StoredObjects *m_objects;
+    StoredObjects *m_objects; ///< &m_state->objects.
+    RelayState *m_state;
 };

@@ -8,6 +8,7 @@
 #include "protocol/conversionutil.h"
 #include "protocol/thinksplitter.h"
 #include "providers/provideradaptor.h"
+#include "routing/errormonitor.h"
 #include "storage/logwriter.h"
 #include "upstream/upstreamcall.h"
 
@@ -415,6 +416,10 @@ void RelaySession::complete(int status, const QString &errorText)
         record.usage.totalTokens = record.usage.inputTokens + record.usage.outputTokens;
         record.usageSource = QStringLiteral("estimated");
     }
+    if (m_context.monitor && !m_context.skipLog && m_context.channel.id != 0)
+        m_context.monitor->record(m_context.channel.id,
+                                  m_context.channel.mappedModel(m_context.model), status,
+                                  record.createdAt);
     if (m_logs && !m_context.skipLog)
         m_logs->enqueue(std::move(record));
     if (m_call) {
