@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QJsonObject>
 #include <QList>
 #include <QString>
 
@@ -16,6 +17,18 @@ inline QList<QByteArray> requestHeaders(const QString &key, bool stream)
             QByteArray("anthropic-version: ") + kVersion,
             stream ? QByteArray("Accept: text/event-stream")
                    : QByteArray("Accept: application/json")};
+}
+
+/// An Anthropic Messages body as a cloud platform serving Claude takes it (Bedrock, Vertex
+/// AI): without `model` (the platform's URL names it), with the platform's `anthropic_version`,
+/// and without `stream` when \a dropStream (Bedrock streams by URL).
+inline QJsonObject platformBody(QJsonObject body, const QString &anthropicVersion, bool dropStream)
+{
+    body.remove(QStringLiteral("model"));
+    if (dropStream)
+        body.remove(QStringLiteral("stream"));
+    body.insert(QStringLiteral("anthropic_version"), anthropicVersion);
+    return body;
 }
 
 } // namespace AnthropicWire

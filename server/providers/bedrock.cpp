@@ -11,6 +11,7 @@
 // a request without URL: the relay refuses it before anything is sent.
 
 #include "anthropicformatadaptor.h"
+#include "anthropicwire.h"
 #include "awssigv4.h"
 #include "eventstreamframer.h"
 
@@ -50,13 +51,11 @@ BedrockKey parseKey(const QString &key)
     return parsed;
 }
 
-/// An Anthropic Messages request as Bedrock takes it.
+/// An Anthropic Messages request as Bedrock takes it (the URL names model and streaming).
 QJsonObject bedrockRequest(QJsonObject anthropicRequest)
 {
-    anthropicRequest.remove(QStringLiteral("model"));
-    anthropicRequest.remove(QStringLiteral("stream"));
-    anthropicRequest.insert(QStringLiteral("anthropic_version"), QLatin1String(kAnthropicVersion));
-    return anthropicRequest;
+    return AnthropicWire::platformBody(std::move(anthropicRequest),
+                                       QLatin1String(kAnthropicVersion), true);
 }
 
 class BedrockAdaptor final : public AnthropicFormatAdaptor
@@ -92,6 +91,16 @@ public:
         AwsSigV4(key.credentials, key.region, "bedrock")
             .sign(&request, QDateTime::currentDateTimeUtc());
         return request;
+    }
+    std::optional<UpstreamRequest> credentialRequest(const Channel &channel,
+                                                     QString *error) const override
+    {
+        // Nothing to fetch: SigV4 signs each request. A key of the wrong form is reported here,
+        // before anything is sent.
+        if (!parseKey(channel.key).valid)
+            *error = QStringLiteral("the key must be region|accessKeyId|secretAccessKey"
+                                    "[|sessionToken] or region|apiKey");
+        return std::nullopt;
     }
     QByteArray passthroughBody(QJsonObject clientBody, const QString &) const override
     {

@@ -57,8 +57,9 @@ public:
     /// The HTTP request carrying \a nativeBody for \a model (the upstream's name, mapped);
     /// \a openaiPath is the OpenAI endpoint the relay serves ("/chat/completions", …) or the
     /// native path of a forwarded request ("/responses"). \a model is empty for calls on
-    /// stored objects. A request without URL means the channel cannot be served (a key of the
-    /// wrong form); the relay then answers 502 without calling anything.
+    /// stored objects. A request without URL means the channel cannot be addressed; the relay
+    /// then answers 502 without calling anything (unusable keys are reported earlier, by
+    /// credentialRequest()).
     virtual UpstreamRequest buildRequest(const Channel &channel, const QByteArray &openaiPath,
                                          const QString &model, const QByteArray &nativeBody,
                                          bool stream) const = 0;

@@ -13,6 +13,7 @@
 // `region|project|apikey` → `x-goog-api-key`.
 
 #include "accesstokencache.h"
+#include "anthropicwire.h"
 #include "delegatingadaptor.h"
 #include "googleserviceaccount.h"
 
@@ -179,9 +180,7 @@ public:
 private:
     QJsonObject anthropicBody(QJsonObject body) const
     {
-        body.remove(QStringLiteral("model")); // Vertex takes the model from the URL.
-        body.insert(QStringLiteral("anthropic_version"), m_anthropicVersion);
-        return body;
+        return AnthropicWire::platformBody(std::move(body), m_anthropicVersion, false);
     }
 
     QByteArray m_publisher;

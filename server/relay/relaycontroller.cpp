@@ -429,9 +429,9 @@ RelayContext RelayController::callerContext(const HttpRequest &request,
 
 void RelayController::refuse(HttpExchange *exchange, const ClientProtocol &protocol,
                              const RelayContext &context, int status, const QString &message,
-                             const QString &code)
+                             const QString &code, const QString &type)
 {
-    replyError(exchange, protocol, status, message, QStringLiteral("invalid_request_error"), code);
+    replyError(exchange, protocol, status, message, type, code);
     m_logs->enqueue(context.logRecord(status, message));
 }
 
@@ -744,9 +744,7 @@ void RelayController::startUpstream(RelayContext context, HttpExchange *exchange
     upstream.headers.append(outbound.headers);
     if (upstream.url.isEmpty()) {
         failBeforeUpstream(context, exchange, 502,
-                           QStringLiteral("channel %1: its key is not in the form its type "
-                                          "requires")
-                               .arg(channel.id));
+                           QStringLiteral("channel %1 has no upstream address").arg(channel.id));
         return;
     }
     if (!outbound.contentType.isEmpty()) {
@@ -772,7 +770,6 @@ void RelayController::startUpstream(RelayContext context, HttpExchange *exchange
 void RelayController::failBeforeUpstream(const RelayContext &context, HttpExchange *exchange,
                                          int status, const QString &message)
 {
-    replyError(exchange, *context.protocol, status, message, QStringLiteral("upstream_error"),
-               QStringLiteral("upstream_unreachable"));
-    m_logs->enqueue(context.logRecord(status, message));
+    refuse(exchange, *context.protocol, context, status, message,
+           QStringLiteral("upstream_unreachable"), QStringLiteral("upstream_error"));
 }

@@ -98,11 +98,12 @@ private:
     /// What is known of a request once its caller is authenticated (no model or channel yet).
     static RelayContext callerContext(const HttpRequest &request, const HttpExchange *exchange,
                                       const Caller &caller, RelayMode mode, qint64 requestAt);
-    /// Answers a request refused after authentication and logs it for the caller's group
-    /// (unauthenticated ones are not logged: anyone could fill the log with them).
+    /// Answers a request refused after authentication (error \a type, \a code) and logs it for
+    /// the caller's group (unauthenticated ones are not logged: anyone could fill the log).
     void refuse(HttpExchange *exchange, const ClientProtocol &protocol, const RelayContext &context,
-                int status, const QString &message, const QString &code);
-    /// A channel serving \a model (canonical) in \a mode to the caller, weighted by priority;
+                int status, const QString &message, const QString &code,
+                const QString &type = QStringLiteral("invalid_request_error"));
+    /// A channel serving \a model (canonical) in \a mode to the caller (see ChannelSelector);
     /// nullptr when the token may not use the model or no channel of its sets serves it.
     const Channel *chooseChannel(const Caller &caller, const QString &model, RelayMode mode);
     void handleRelay(HttpRequest &request, HttpExchange *exchange, RelayMode mode,

@@ -12,8 +12,8 @@ const Channel *ChannelSelector::pick(const QList<const Channel *> &candidates,
                                      const std::function<double(const Channel &)> &errorRate,
                                      quint32 random)
 {
-    if (candidates.isEmpty())
-        return nullptr;
+    if (candidates.size() <= 1) // Nothing to weigh: no error-rate lookups.
+        return candidates.isEmpty() ? nullptr : candidates.first();
     QList<const Channel *> pool;
     QList<double> weights;
     for (const Channel *channel : candidates) {

@@ -358,7 +358,8 @@ private Q_SLOTS:
         QCOMPARE(response.status, 502);
         QCOMPARE(response.json().value("type").toString(), QStringLiteral("error"));
         QVERIFY2(response.json().value("error").toObject().value("message").toString().contains(
-                     QStringLiteral("channel 37: its key is not in the form")),
+                     QStringLiteral("the channel's credentials are unusable: the key must be "
+                                    "region|accessKeyId|secretAccessKey")),
                  response.body.constData());
         QCOMPARE(m_mock.requestCount(), before); // Nothing reached the upstream.
         const QSqlRecord row = m_fixture.logRow(response.header("x-request-id"));
