@@ -7,13 +7,15 @@
 #include <QDebug>
 
 AdminService::AdminService(const GatewayConfig &config, Database *mainDb, Database *logDb,
-                           LogWriter *logs, SnapshotStore *snapshots, QObject *parent)
+                           LogWriter *logs, SnapshotStore *snapshots, RelayState *relayState,
+                           QObject *parent)
     : QObject(parent)
     , m_config(config)
     , m_main(mainDb)
     , m_log(logDb)
     , m_logs(logs)
     , m_snapshots(snapshots)
+    , m_relayState(relayState)
 {
 }
 

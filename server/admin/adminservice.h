@@ -14,6 +14,7 @@ class Database;
 class LogWriter;
 class Repository;
 class SnapshotStore;
+struct RelayState;
 struct Channel;
 struct ChannelFilter;
 struct GatewayConfig;
@@ -57,7 +58,7 @@ public:
     };
 
     AdminService(const GatewayConfig &config, Database *mainDb, Database *logDb, LogWriter *logs,
-                 SnapshotStore *snapshots, QObject *parent = nullptr);
+                 SnapshotStore *snapshots, RelayState *relayState, QObject *parent = nullptr);
 
     /// Rebuilds the snapshot from the database. Returns false (keeping the old one) on error.
     bool reloadSnapshot(QString *error = nullptr);
@@ -65,6 +66,8 @@ public:
     Database *mainDatabase() const { return m_main; }
     Database *logDatabase() const { return m_log; }
     LogWriter *logWriter() const { return m_logs; }
+    /// Error rates, bans and routing events shared with the relay (thread-safe).
+    RelayState *relayState() const { return m_relayState; }
     const GatewayConfig &config() const { return m_config; }
 
     // Channels. Single reads show the full key; lists mask it.
@@ -155,4 +158,5 @@ private:
     Database *m_log;
     LogWriter *m_logs;
     SnapshotStore *m_snapshots;
+    RelayState *m_relayState;
 };

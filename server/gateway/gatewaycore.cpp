@@ -75,7 +75,7 @@ bool GatewayCore::start(QString *error)
     m_logWriter->start();
 
     m_admin = new AdminService(m_config, m_mainDb.get(), logDatabase(), m_logWriter.get(),
-                               m_snapshots.get());
+                               m_snapshots.get(), m_relayState.get());
     m_admin->moveToThread(&m_adminThread);
     m_adminThread.start();
     // Periodic reload picks up changes made by other instances sharing the database.

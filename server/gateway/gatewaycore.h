@@ -37,6 +37,8 @@ public:
     Database *logDatabase() const;
     LogWriter *logWriter() const { return m_logWriter.get(); }
     SnapshotStore *snapshots() const { return m_snapshots.get(); }
+    /// Error rates, bans, routing events and the routing clock shared by all threads.
+    RelayState *relayState() const { return m_relayState.get(); }
     /// Lives on adminThread(); call it there (e.g. QMetaObject::invokeMethod).
     AdminService *adminService() const { return m_admin; }
     QThread *adminThread() { return &m_adminThread; }
