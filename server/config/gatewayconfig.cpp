@@ -54,6 +54,20 @@ constexpr Setting kSettings[] = {
      "Rows that trigger an early log flush (LOG_BATCH_SIZE)."},
     {"CONFIG_RELOAD_INTERVAL", "config-reload-interval", "s",
      "Reload channels/tokens from the database every N s (CONFIG_RELOAD_INTERVAL)."},
+    {"RETRY_TIMES", "retry-times", "n",
+     "Retries of a failed request on other channels; a model's retry_times wins (RETRY_TIMES)."},
+    {"ENABLE_MODEL_ERROR_AUTO_BAN", "auto-ban", "bool",
+     "Ban a (channel, model) pair whose error rate reaches the ban rate "
+     "(ENABLE_MODEL_ERROR_AUTO_BAN)."},
+    {"MODEL_ERROR_AUTO_BAN_RATE", "auto-ban-rate", "0-1",
+     "Error rate that bans a pair; a channel's max_error_rate wins (MODEL_ERROR_AUTO_BAN_RATE)."},
+    {"DEFAULT_WARN_NOTIFY_ERROR_RATE", "warn-error-rate", "0-1",
+     "Error rate that raises a warning; a channel's warn_error_rate wins "
+     "(DEFAULT_WARN_NOTIFY_ERROR_RATE)."},
+    {"AUTO_BAN_DURATION", "auto-ban-duration", "s",
+     "Length of a ban, renewed by each failed re-test (AUTO_BAN_DURATION)."},
+    {"BANNED_RETEST_INTERVAL", "retest-interval", "s",
+     "Re-test banned pairs this often (BANNED_RETEST_INTERVAL)."},
 };
 
 bool parseBool(const QString &text, bool *ok)
@@ -245,6 +259,18 @@ ConfigLoader::Result ConfigLoader::load(const QStringList &arguments,
         else
             *target = static_cast<std::remove_pointer_t<decltype(target)>>(parsed);
     };
+    const auto fraction = [&](const char *key, double *target) {
+        const QString v = text(key);
+        if (v.isEmpty())
+            return;
+        bool ok = false;
+        const double parsed = v.toDouble(&ok);
+        if (!ok || parsed < 0 || parsed > 1)
+            errors << QStringLiteral("%1: '%2' is not a number from 0 to 1")
+                          .arg(QLatin1String(key), v);
+        else
+            *target = parsed;
+    };
     const auto boolean = [&](const char *key, bool *target) {
         bool ok = true;
         const bool parsed = parseBool(text(key), &ok);
@@ -287,6 +313,12 @@ ConfigLoader::Result ConfigLoader::load(const QStringList &arguments,
     integer("LOG_FLUSH_INTERVAL_MS", &c.logFlushIntervalMs, 10, 60000);
     integer("LOG_BATCH_SIZE", &c.logBatchSize, 1, 100000);
     integer("CONFIG_RELOAD_INTERVAL", &c.configReloadSec, 1, 3600);
+    integer("RETRY_TIMES", &c.retryTimes, 0, 10);
+    boolean("ENABLE_MODEL_ERROR_AUTO_BAN", &c.autoBan);
+    fraction("MODEL_ERROR_AUTO_BAN_RATE", &c.autoBanRate);
+    fraction("DEFAULT_WARN_NOTIFY_ERROR_RATE", &c.warnErrorRate);
+    integer("AUTO_BAN_DURATION", &c.autoBanDurationSec, 1, 86400);
+    integer("BANNED_RETEST_INTERVAL", &c.retestIntervalSec, 1, 86400);
     if (c.adminKey.isEmpty() == false && c.adminKey.size() < 8)
         errors << QStringLiteral("ADMIN_KEY: must be at least 8 characters");
     return result;

@@ -32,6 +32,12 @@ struct GatewayConfig
     int logBatchSize = 500;
     int logMaxPending = 200000;
     int configReloadSec = 10;
+    int retryTimes = 2;         ///< Retries after a failed attempt (a model's retry_times wins).
+    bool autoBan = true;        ///< Ban pairs whose error rate reaches autoBanRate.
+    double autoBanRate = 0.75;  ///< A channel's max_error_rate > 0 wins.
+    double warnErrorRate = 0.5; ///< A channel's warn_error_rate > 0 wins.
+    int autoBanDurationSec = 300;
+    int retestIntervalSec = 30;
 
     /// Resolved SQLite file (sqlitePath made absolute against dataDir).
     QString resolvedSqlitePath() const;

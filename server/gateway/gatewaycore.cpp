@@ -65,6 +65,13 @@ bool GatewayCore::start(QString *error)
         return false;
     }
 
+    AutoBanSettings autoBan;
+    autoBan.enabled = m_config.autoBan;
+    autoBan.banRate = m_config.autoBanRate;
+    autoBan.warnRate = m_config.warnErrorRate;
+    autoBan.banMs = qint64(m_config.autoBanDurationSec) * 1000;
+    m_relayState->health.configure(autoBan);
+
     auto snapshot = ConfigSnapshot::load(*m_mainDb, m_config.disableModelConfig, error);
     if (!snapshot)
         return false;

@@ -41,7 +41,10 @@ struct LogRecord
     int code = 0;
     QString content; ///< Error text; empty on success.
     QString ip;
-    int retryTimes = 0;
+    int retryTimes = 0; ///< Attempts before this one.
+    /// A failed attempt the relay retried: stored in retry_logs (the request's own row is the
+    /// final attempt's).
+    bool retryAttempt = false;
     Usage usage;
     QString usageSource; ///< "upstream", "estimated" or empty when nothing was produced.
     QString upstreamId;

@@ -20,6 +20,7 @@ LogRecord RelayContext::logRecord(int status, const QString &errorText) const
     record.code = status;
     record.content = errorText;
     record.ip = clientIp;
+    record.retryTimes = retryTimes;
     record.user = user;
     record.metadata = metadata;
     return record;

@@ -13,8 +13,7 @@
 class ClientProtocol;
 class ProviderAdaptor;
 class StreamDecoder;
-class StoredObjects;
-class ErrorMonitor;
+struct RelayState;
 
 /// Relay modes, with aiproxy's ids.
 enum class RelayMode
@@ -69,10 +68,16 @@ struct RelayContext
     /// instead of the adaptor's when set; may be empty.
     std::function<std::unique_ptr<StreamDecoder>()> passthroughDecoder;
     std::function<QJsonObject(const QJsonObject &answer, const QString &model)> passthroughAnswer;
-    /// Remembers which channel created a Responses object (null: nothing is remembered).
-    StoredObjects *objects = nullptr;
-    /// Where the outcome of the upstream call is recorded (null: nowhere).
-    ErrorMonitor *monitor = nullptr;
+    /// Where stored Responses objects are pinned to their channel and the outcome of the
+    /// upstream call is recorded (null: nowhere).
+    RelayState *state = nullptr;
+    /// Offered a failed attempt before anything reached the client: HTTP \a status (0 for a
+    /// transport failure), the error, the Retry-After it asked for (ms, -1 none). True when the
+    /// relay tries again (the session then answers nothing and logs a retry row). Empty: no
+    /// retries.
+    std::function<bool(int status, const QString &message, qint64 retryAfterMs)> retry;
+    /// Attempts before this one (the log row's retry_times).
+    int retryTimes = 0;
     /// Calls on stored objects (GET/DELETE) are neither logged nor billed, as aiproxy's.
     bool skipLog = false;
     /// An embeddings request asked for `encoding_format: "base64"`: converted answers (float

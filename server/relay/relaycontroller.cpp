@@ -8,6 +8,7 @@
 #include "http/httpexchange.h"
 #include "http/multipartform.h"
 #include "http/router.h"
+#include "model/group.h"
 #include "openaierror.h"
 #include "openaiprotocol.h"
 #include "parsepdfjob.h"
@@ -19,6 +20,7 @@
 #include "relaystate.h"
 #include "responsesprotocol.h"
 #include "routing/channelselector.h"
+#include "routing/retrypolicy.h"
 #include "storage/logwriter.h"
 #include "upstream/curlmulti.h"
 
@@ -27,6 +29,7 @@
 #include <QJsonDocument>
 #include <QPointer>
 #include <QRandomGenerator>
+#include <QTimer>
 #include <QUrl>
 
 #include <algorithm>
@@ -435,26 +438,42 @@ void RelayController::refuse(HttpExchange *exchange, const ClientProtocol &proto
     m_logs->enqueue(context.logRecord(status, message));
 }
 
-const Channel *RelayController::chooseChannel(const Caller &caller, const QString &model,
-                                              RelayMode mode)
+QList<const Channel *> RelayController::candidates(const Caller &caller, const QString &model,
+                                                   RelayMode mode) const
 {
+    QList<const Channel *> result;
     if (!caller.token->models.isEmpty() &&
         !caller.token->models.contains(model, Qt::CaseInsensitive))
-        return nullptr;
-    QList<const Channel *> candidates;
+        return result;
     for (const Channel *candidate :
          caller.snapshot->channelsFor(model, caller.group->effectiveSets())) {
         const ProviderAdaptor *adaptor = ProviderRegistry::instance().forType(candidate->type);
         if (adaptor && adaptor->supports(mode))
-            candidates.append(candidate);
+            result.append(candidate);
     }
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    return result;
+}
+
+const Channel *RelayController::pickChannel(const QList<const Channel *> &candidates,
+                                            const QString &model) const
+{
+    const qint64 now = m_state->nowMs();
+    const ChannelHealth &health = m_state->health;
     return ChannelSelector::pick(
         candidates,
-        [this, &model, now](const Channel &channel) {
-            return m_state->monitor.errorRate(channel.id, channel.mappedModel(model), now);
+        [&health, &model, now](const Channel &channel) {
+            return health.errorRate(channel.id, model, now);
+        },
+        [&health, &model, now](const Channel &channel) {
+            return health.isBlocked(channel.id, model, now);
         },
         QRandomGenerator::global()->generate());
+}
+
+const Channel *RelayController::chooseChannel(const Caller &caller, const QString &model,
+                                              RelayMode mode)
+{
+    return pickChannel(candidates(caller, model, mode), model);
 }
 
 void RelayController::handleParsePdf(HttpRequest &request, HttpExchange *exchange)
@@ -524,6 +543,32 @@ void RelayController::handleParsePdf(HttpRequest &request, HttpExchange *exchang
     job->start();
 }
 
+/// A relay request across its attempts: what each attempt is built from (the client's bytes
+/// are kept, so every attempt replays them exactly) and which channels failed. Shared by the
+/// attempts' retry callbacks; lives on the worker thread.
+struct RelayController::Attempts
+{
+    Caller caller;
+    RelayContext base; ///< All but the channel and what depends on it.
+    Inbound inbound;
+    QByteArray upstreamPath;
+    QString requestedModel;
+    QByteArray requestBody;
+    MultipartForm form;
+    bool multipart = false;
+    QByteArray contentType;          ///< Of a multipart upload (its boundary).
+    QJsonObject clientBody;          ///< In the client's protocol.
+    QJsonObject body;                ///< As OpenAI Chat Completions (stream_options added).
+    bool rewrite = false;            ///< body differs from requestBody.
+    QList<QByteArray> clientHeaders; ///< Forwardable client headers ("name: value").
+    QList<const Channel *> candidates;
+    QSet<qint64> failed;           ///< Retryable failures (may be reused when all failed).
+    QSet<qint64> excluded;         ///< Refusals (401/402/403/404): never tried again.
+    QHash<qint64, int> failures;   ///< Per channel.
+    QHash<qint64, qint64> retryAt; ///< Per channel: its Retry-After, as a routing-clock time.
+    int retriesLeft = 0;
+};
+
 void RelayController::handleRelay(HttpRequest &request, HttpExchange *exchange, RelayMode mode,
                                   const char *upstreamPath, const Inbound &inbound)
 {
@@ -541,18 +586,20 @@ void RelayController::handleRelay(HttpRequest &request, HttpExchange *exchange, 
         refused.model = model;
         this->refuse(exchange, *earlyProtocol, refused, status, message, code);
     };
+    auto attempts = std::make_shared<Attempts>();
     // Multipart uploads (image edits, audio) are routed by their `model` field; their bytes are
     // forwarded as they are, with only that field rewritten when the channel maps the model.
     const QByteArray boundary = MultipartForm::boundaryOf(request.header("content-type"));
-    MultipartForm form;
     QJsonObject body;
     if (!boundary.isEmpty()) {
-        if (!form.parse(request.body, boundary)) {
+        if (!attempts->form.parse(request.body, boundary)) {
             refuse(400, QStringLiteral("malformed multipart/form-data body"),
                    QStringLiteral("invalid_multipart"), QString());
             return;
         }
-        body.insert(QStringLiteral("model"), QString::fromUtf8(form.field("model")));
+        attempts->multipart = true;
+        attempts->contentType = request.header("content-type");
+        body.insert(QStringLiteral("model"), QString::fromUtf8(attempts->form.field("model")));
     } else {
         QJsonParseError parseError{};
         const QJsonDocument document = QJsonDocument::fromJson(request.body, &parseError);
@@ -565,7 +612,7 @@ void RelayController::handleRelay(HttpRequest &request, HttpExchange *exchange, 
         }
         body = document.object();
     }
-    const QJsonObject clientBody = body;
+    attempts->clientBody = body;
     const QString clientModel = inbound.modelFromPath.isEmpty()
                                     ? body.value(QStringLiteral("model")).toString()
                                     : inbound.modelFromPath;
@@ -586,8 +633,24 @@ void RelayController::handleRelay(HttpRequest &request, HttpExchange *exchange, 
         return;
     }
     const QString model = caller.snapshot->canonicalModel(requestedModel);
-    const Channel *channel = chooseChannel(caller, model, mode);
-    if (!channel) {
+    // Aiproxy-Channel pins one channel (internal groups only, as aiproxy: for tests and
+    // debugging; it may name a disabled channel, and retries stay on it).
+    const QByteArray pin = request.header("aiproxy-channel");
+    if (!pin.isEmpty() && caller.group->status == Group::Internal) {
+        const auto pinned = caller.snapshot->channels.constFind(pin.trimmed().toLongLong());
+        if (pinned == caller.snapshot->channels.constEnd() ||
+            !ProviderRegistry::instance().forType(pinned->type)) {
+            refuse(404,
+                   QStringLiteral("the channel named by Aiproxy-Channel (%1) does not exist")
+                       .arg(QString::fromLatin1(pin)),
+                   QStringLiteral("channel_not_found"), requestedModel);
+            return;
+        }
+        attempts->candidates = {&*pinned};
+    } else {
+        attempts->candidates = candidates(caller, model, mode);
+    }
+    if (attempts->candidates.isEmpty()) {
         refuse(404,
                QStringLiteral("The model '%1' does not exist or you do not have access to it")
                    .arg(requestedModel),
@@ -595,9 +658,9 @@ void RelayController::handleRelay(HttpRequest &request, HttpExchange *exchange, 
         return;
     }
 
-    RelayContext context = admitted;
+    RelayContext &context = attempts->base;
+    context = admitted;
     context.model = model;
-    context.channel = *channel;
     context.user = body.value(QStringLiteral("user")).toString();
     if (body.value(QStringLiteral("metadata")).isObject())
         context.metadata = body.value(QStringLiteral("metadata")).toObject();
@@ -605,34 +668,65 @@ void RelayController::handleRelay(HttpRequest &request, HttpExchange *exchange, 
                             mode == RelayMode::Anthropic || mode == RelayMode::Gemini ||
                             mode == RelayMode::Responses;
     context.stream =
-        streamable && boundary.isEmpty() && body.value(QStringLiteral("stream")).toBool();
+        streamable && !attempts->multipart && body.value(QStringLiteral("stream")).toBool();
     context.estimatedPromptTokens = estimatePromptTokens(body);
     context.embeddingsBase64 =
         mode == RelayMode::Embeddings &&
         body.value(QStringLiteral("encoding_format")).toString() == QLatin1String("base64");
-    context.protocol = inbound.makeProtocol
-                           ? inbound.makeProtocol(requestedModel, context.estimatedPromptTokens)
-                           : earlyProtocol;
-
+    context.state = m_state;
+    context.thinkSplit = caller.snapshot->modelConfigs.value(model)
+                             .extra.value(QStringLiteral("plugin"))
+                             .toObject()
+                             .value(QStringLiteral("think-split"))
+                             .toObject()
+                             .value(QStringLiteral("enable"))
+                             .toBool();
     // Rewrite the body only when something must change; otherwise the client's bytes go as sent.
-    bool rewrite = bool(inbound.toOpenAI);
-    const QString upstreamModel = channel->mappedModel(model);
-    if (upstreamModel != requestedModel) {
-        body.insert(QStringLiteral("model"), upstreamModel);
-        rewrite = true;
-    }
+    attempts->rewrite = bool(inbound.toOpenAI);
     if (context.stream) {
         QJsonObject streamOptions = body.value(QStringLiteral("stream_options")).toObject();
         context.clientWantsUsage = streamOptions.value(QStringLiteral("include_usage")).toBool();
         if (!context.clientWantsUsage) {
             streamOptions.insert(QStringLiteral("include_usage"), true);
             body.insert(QStringLiteral("stream_options"), streamOptions);
-            rewrite = true;
+            attempts->rewrite = true;
         }
     }
-    if (!inbound.makeProtocol)
-        context.protocol = std::make_shared<OpenAIProtocol>(context.clientWantsUsage);
+    const int modelRetries = caller.snapshot->modelConfigs.value(model).retryTimes;
+    attempts->retriesLeft = modelRetries > 0 ? modelRetries : m_config.retryTimes;
+    attempts->caller = caller;
+    attempts->inbound = inbound;
+    attempts->upstreamPath = upstreamPath;
+    attempts->requestedModel = requestedModel;
+    attempts->requestBody = request.body;
+    attempts->body = body;
+    for (const QByteArray &name : inbound.forwardedHeaders) {
+        const QByteArray value = request.header(name);
+        if (!value.isEmpty())
+            attempts->clientHeaders.append(name + ": " + value);
+    }
+    const Channel *channel = pickChannel(attempts->candidates, model);
+    dispatch(attempts, channel, exchange);
+}
 
+void RelayController::dispatch(const std::shared_ptr<Attempts> &attempts, const Channel *channel,
+                               HttpExchange *exchange)
+{
+    const Inbound &inbound = attempts->inbound;
+    RelayContext context = attempts->base;
+    context.channel = *channel;
+    context.protocol =
+        inbound.makeProtocol
+            ? inbound.makeProtocol(attempts->requestedModel, context.estimatedPromptTokens)
+            : std::make_shared<OpenAIProtocol>(context.clientWantsUsage);
+    const QString &requestedModel = attempts->requestedModel;
+    QJsonObject body = attempts->body;
+    bool rewrite = attempts->rewrite;
+    const QString upstreamModel = channel->mappedModel(context.model);
+    if (upstreamModel != requestedModel) {
+        body.insert(QStringLiteral("model"), upstreamModel);
+        rewrite = true;
+    }
     const ProviderAdaptor *adaptor =
         ProviderRegistry::instance().forType(channel->type)->forModel(upstreamModel);
     context.adaptor = adaptor;
@@ -641,52 +735,117 @@ void RelayController::handleRelay(HttpRequest &request, HttpExchange *exchange, 
         context.passthroughDecoder = inbound.passthroughDecoder;
         context.passthroughAnswer = inbound.passthroughAnswer;
     }
-    context.objects = m_objects;
-    context.monitor = &m_state->monitor;
-    context.thinkSplit =
-        adaptor->nativeProtocol() == "openai" && caller.snapshot->modelConfigs.value(model)
-                                                     .extra.value(QStringLiteral("plugin"))
-                                                     .toObject()
-                                                     .value(QStringLiteral("think-split"))
-                                                     .toObject()
-                                                     .value(QStringLiteral("enable"))
-                                                     .toBool();
+    context.thinkSplit = context.thinkSplit && adaptor->nativeProtocol() == "openai";
     if (context.thinkSplit)
         context.rawForward = false; // The answer is rewritten.
     QByteArray nativeBody;
     if (context.rawForward && inbound.toOpenAI) {
         // Same non-OpenAI protocol on both sides: the client's own body, model mapped.
-        nativeBody = adaptor->passthroughBody(clientBody, upstreamModel);
-    } else if (!boundary.isEmpty()) {
+        nativeBody = adaptor->passthroughBody(attempts->clientBody, upstreamModel);
+    } else if (attempts->multipart) {
         nativeBody = upstreamModel != requestedModel
-                         ? form.withField("model", upstreamModel.toUtf8())
-                         : request.body;
+                         ? attempts->form.withField("model", upstreamModel.toUtf8())
+                         : attempts->requestBody;
     } else if (adaptor->nativeProtocol() == "openai") {
-        nativeBody = rewrite ? QJsonDocument(body).toJson(QJsonDocument::Compact) : request.body;
+        nativeBody =
+            rewrite ? QJsonDocument(body).toJson(QJsonDocument::Compact) : attempts->requestBody;
     } else {
         QString conversionError;
         const QJsonObject converted = adaptor->fromOpenAIRequest(body, &conversionError);
         if (converted.isEmpty()) {
-            refuse(400, conversionError, QStringLiteral("invalid_request"), requestedModel);
+            refuse(exchange, *context.protocol, context, 400, conversionError,
+                   QStringLiteral("invalid_request"));
             return;
         }
         nativeBody = QJsonDocument(converted).toJson(QJsonDocument::Compact);
     }
     Outbound outbound;
     outbound.path = context.rawForward && !inbound.nativePath.isEmpty() ? inbound.nativePath
-                                                                        : QByteArray(upstreamPath);
+                                                                        : attempts->upstreamPath;
     outbound.model = upstreamModel;
     outbound.body = nativeBody;
-    if (!boundary.isEmpty())
-        outbound.contentType = request.header("content-type");
-    if (context.rawForward) {
-        for (const QByteArray &name : inbound.forwardedHeaders) {
-            const QByteArray value = request.header(name);
-            if (!value.isEmpty())
-                outbound.headers.append(name + ": " + value);
-        }
-    }
+    if (attempts->multipart)
+        outbound.contentType = attempts->contentType;
+    if (context.rawForward)
+        outbound.headers = attempts->clientHeaders;
+    QPointer<HttpExchange> client(exchange);
+    const qint64 channelId = channel->id;
+    context.retry = [this, attempts, client, channelId](int status, const QString &message,
+                                                        qint64 retryAfterMs) {
+        return retry(attempts, client, channelId, status, message, retryAfterMs);
+    };
     startUpstream(std::move(context), exchange, std::move(outbound), false);
+}
+
+bool RelayController::retry(const std::shared_ptr<Attempts> &attempts,
+                            const QPointer<HttpExchange> &client, qint64 channelId, int status,
+                            const QString &message, qint64 retryAfterMs)
+{
+    Q_UNUSED(message);
+    const RetryPolicy::Verdict verdict = RetryPolicy::classify(status);
+    if (verdict == RetryPolicy::Verdict::Final || !client || client->isClientGone())
+        return false;
+    const QString &model = attempts->base.model;
+    const qint64 now = m_state->nowMs();
+    if (retryAfterMs > 0) {
+        m_state->health.coolDown(channelId, model, now + retryAfterMs);
+        attempts->retryAt.insert(channelId, now + retryAfterMs);
+    }
+    if (verdict == RetryPolicy::Verdict::Exclude) {
+        attempts->excluded.insert(channelId);
+    } else {
+        attempts->failed.insert(channelId);
+        ++attempts->failures[channelId];
+    }
+    QList<const Channel *> untried;
+    for (const Channel *candidate : std::as_const(attempts->candidates)) {
+        if (!attempts->failed.contains(candidate->id) &&
+            !attempts->excluded.contains(candidate->id))
+            untried.append(candidate);
+    }
+    // A refusal moves on without using up a retry; a failure uses one.
+    bool usesRetry = verdict == RetryPolicy::Verdict::Retry;
+    const Channel *next = pickChannel(untried, model);
+    qint64 delayMs = 0;
+    if (!next) {
+        // Every channel failed: reuse the healthiest one that did not refuse, after a backoff.
+        double bestRate = ChannelSelector::kHealthyRate;
+        for (const Channel *candidate : std::as_const(attempts->candidates)) {
+            if (attempts->excluded.contains(candidate->id))
+                continue;
+            const double rate = m_state->health.errorRate(candidate->id, model, now);
+            if (rate <= bestRate) {
+                bestRate = rate;
+                next = candidate;
+            }
+        }
+        if (!next)
+            return false;
+        const qint64 retryAt = attempts->retryAt.value(next->id, -1);
+        delayMs =
+            RetryPolicy::sameChannelBackoffMs(attempts->failures.value(next->id, 1),
+                                              retryAt < 0 ? -1 : qMax<qint64>(0, retryAt - now),
+                                              QRandomGenerator::global()->generate());
+        if (delayMs > RetryPolicy::kMaxRetryAfterMs)
+            return false; // The provider asked for a longer pause than a client should wait.
+        usesRetry = true;
+    }
+    if (usesRetry && attempts->retriesLeft <= 0)
+        return false;
+    if (usesRetry)
+        --attempts->retriesLeft;
+    ++attempts->base.retryTimes;
+    QTimer::singleShot(delayMs, this, [this, attempts, client, next] {
+        if (client && !client->isClientGone()) {
+            dispatch(attempts, next, client);
+            return;
+        }
+        RelayContext gone = attempts->base;
+        gone.channel = *next;
+        m_logs->enqueue(gone.logRecord(
+            499, QStringLiteral("connection closed while the relay waited to retry")));
+    });
+    return true;
 }
 
 void RelayController::startUpstream(RelayContext context, HttpExchange *exchange, Outbound outbound,
@@ -699,9 +858,11 @@ void RelayController::startUpstream(RelayContext context, HttpExchange *exchange
         std::optional<UpstreamRequest> credential =
             adaptor->credentialRequest(channel, &credentialError);
         if (!credentialError.isEmpty()) {
+            // A malformed key: no retry on this channel will fix it (401: exclude it).
             failBeforeUpstream(
                 context, exchange, 502,
-                QStringLiteral("the channel's credentials are unusable: %1").arg(credentialError));
+                QStringLiteral("the channel's credentials are unusable: %1").arg(credentialError),
+                401);
             return;
         }
         if (credential) {
@@ -713,14 +874,18 @@ void RelayController::startUpstream(RelayContext context, HttpExchange *exchange
             const QByteArray key = QByteArray::number(channel.id) + ' ' + credential->url;
             QPointer<HttpExchange> client(exchange);
             QList<CredentialWaiter> &waiters = m_credentialWaiters[key];
-            waiters.append([this, client, context, outbound](const QString &problem) mutable {
+            waiters.append([this, client, context, outbound](int status,
+                                                             const QString &problem) mutable {
                 if (!client)
                     return; // The client left while the credential was fetched.
                 if (!problem.isEmpty()) {
+                    // Refused credentials exclude the channel; an unreachable endpoint is a
+                    // failure like any other.
                     failBeforeUpstream(
                         context, client, 502,
                         QStringLiteral("could not obtain the channel's credentials: %1")
-                            .arg(problem));
+                            .arg(problem),
+                        status >= 400 && status < 500 ? 401 : 502);
                     return;
                 }
                 startUpstream(std::move(context), client, std::move(outbound), true);
@@ -734,7 +899,7 @@ void RelayController::startUpstream(RelayContext context, HttpExchange *exchange
                     status == 0 ? error : adaptor->acceptCredential(channel, status, body);
                 const QList<CredentialWaiter> waiting = m_credentialWaiters.take(key);
                 for (const CredentialWaiter &resume : waiting)
-                    resume(problem);
+                    resume(status, problem);
             });
             return;
         }
@@ -768,8 +933,19 @@ void RelayController::startUpstream(RelayContext context, HttpExchange *exchange
 }
 
 void RelayController::failBeforeUpstream(const RelayContext &context, HttpExchange *exchange,
-                                         int status, const QString &message)
+                                         int status, const QString &message, int channelStatus)
 {
+    if (channelStatus == 0)
+        channelStatus = status;
+    // The channel could not be used at all: a failure of the channel like any other.
+    if (context.channel.id != 0)
+        m_state->health.record(context.channel, context.model, channelStatus, m_state->nowMs());
+    if (context.retry && context.retry(channelStatus, message, -1)) {
+        LogRecord record = context.logRecord(status, message);
+        record.retryAttempt = true;
+        m_logs->enqueue(std::move(record));
+        return;
+    }
     refuse(exchange, *context.protocol, context, status, message,
            QStringLiteral("upstream_unreachable"), QStringLiteral("upstream_error"));
 }

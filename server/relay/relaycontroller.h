@@ -5,6 +5,7 @@
 #include <QHash>
 #include <QJsonObject>
 #include <QObject>
+#include <QPointer>
 
 #include <functional>
 #include <memory>
@@ -103,9 +104,23 @@ private:
     void refuse(HttpExchange *exchange, const ClientProtocol &protocol, const RelayContext &context,
                 int status, const QString &message, const QString &code,
                 const QString &type = QStringLiteral("invalid_request_error"));
-    /// A channel serving \a model (canonical) in \a mode to the caller (see ChannelSelector);
-    /// nullptr when the token may not use the model or no channel of its sets serves it.
+    /// The channels that may serve \a model (canonical) in \a mode to the caller: none when the
+    /// token may not use the model.
+    QList<const Channel *> candidates(const Caller &caller, const QString &model,
+                                      RelayMode mode) const;
+    /// The pick among \a candidates by priority, error rate and bans (see ChannelSelector).
+    const Channel *pickChannel(const QList<const Channel *> &candidates,
+                               const QString &model) const;
+    /// pickChannel() over candidates(); nullptr when there is none.
     const Channel *chooseChannel(const Caller &caller, const QString &model, RelayMode mode);
+    struct Attempts;
+    /// Builds and starts one attempt of a relay request on \a channel.
+    void dispatch(const std::shared_ptr<Attempts> &attempts, const Channel *channel,
+                  HttpExchange *exchange);
+    /// Decides whether a failed attempt (see RelayContext::retry) is tried again and schedules
+    /// the next attempt (on another channel when one is left, else after a backoff).
+    bool retry(const std::shared_ptr<Attempts> &attempts, const QPointer<HttpExchange> &client,
+               qint64 channelId, int status, const QString &message, qint64 retryAfterMs);
     void handleRelay(HttpRequest &request, HttpExchange *exchange, RelayMode mode,
                      const char *upstreamPath, const Inbound &inbound);
     void handleOpenAIRelay(HttpRequest &request, HttpExchange *exchange, RelayMode mode,
@@ -123,15 +138,17 @@ private:
     /// when its adaptor needs one (see ProviderAdaptor::credentialRequest).
     void startUpstream(RelayContext context, HttpExchange *exchange, Outbound outbound,
                        bool credentialFetched);
-    /// Answers in the client's protocol and logs a request that failed before any upstream
-    /// answer.
+    /// Retries, or answers in the client's protocol and logs, a request that failed before any
+    /// upstream answer with \a status for the client; \a channelStatus (default: \a status) is
+    /// what the failure says about the channel (see RetryPolicy::classify).
     void failBeforeUpstream(const RelayContext &context, HttpExchange *exchange, int status,
-                            const QString &message);
+                            const QString &message, int channelStatus = 0);
     void replyError(HttpExchange *exchange, const ClientProtocol &protocol, int status,
                     const QString &message, const QString &type, const QString &code);
 
-    /// Continues a request once its channel's credential is fetched (\a problem empty) or not.
-    using CredentialWaiter = std::function<void(const QString &problem)>;
+    /// Continues a request once its channel's credential is fetched (\a problem empty) or not
+    /// (\a status: the credential endpoint's HTTP status, 0 when unreachable).
+    using CredentialWaiter = std::function<void(int status, const QString &problem)>;
     /// Requests waiting for an in-flight credential fetch, by channel id and credential URL.
     QHash<QByteArray, QList<CredentialWaiter>> m_credentialWaiters;
 

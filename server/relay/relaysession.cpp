@@ -8,7 +8,8 @@
 #include "protocol/conversionutil.h"
 #include "protocol/thinksplitter.h"
 #include "providers/provideradaptor.h"
-#include "routing/errormonitor.h"
+#include "relaystate.h"
+#include "routing/retrypolicy.h"
 #include "storage/logwriter.h"
 #include "upstream/upstreamcall.h"
 
@@ -38,6 +39,7 @@ RelaySession::RelaySession(RelayContext context, HttpExchange *exchange, Upstrea
     , m_exchange(exchange)
     , m_call(call)
     , m_logs(logs)
+    , m_startedAtMs(QDateTime::currentMSecsSinceEpoch())
 {
     if (!m_context.protocol)
         m_context.protocol = std::make_shared<OpenAIProtocol>(m_context.clientWantsUsage);
@@ -87,12 +89,36 @@ void RelaySession::onHeaders(int status)
                                                 : contentType);
         return;
     }
-    if (status >= 200 && status < 300 && m_context.stream && m_framer->accepts(contentType)) {
+    // The client's stream starts with the first event (see writeStream): until then a failed
+    // attempt can still be retried.
+    if (status >= 200 && status < 300 && m_context.stream && m_framer->accepts(contentType))
         m_streaming = true;
-        if (m_exchange)
-            m_exchange->beginStream(200, "text/event-stream; charset=utf-8",
-                                    {{"Cache-Control", "no-cache"}, {"X-Accel-Buffering", "no"}});
+}
+
+void RelaySession::writeStream(const QByteArray &data)
+{
+    if (!m_exchange || data.isEmpty())
+        return;
+    if (!m_streamStarted) {
+        m_streamStarted = true;
+        m_exchange->beginStream(200, "text/event-stream; charset=utf-8",
+                                {{"Cache-Control", "no-cache"}, {"X-Accel-Buffering", "no"}});
     }
+    m_exchange->writeChunk(data);
+}
+
+bool RelaySession::handOver(int status, const QString &message)
+{
+    if (!m_context.retry || m_streamStarted || m_binaryStream || !m_exchange)
+        return false;
+    const qint64 retryAfterMs =
+        RetryPolicy::retryAfterMs(m_call ? m_call->responseHeader("retry-after") : QByteArray(),
+                                  QDateTime::currentMSecsSinceEpoch());
+    if (!m_context.retry(status, message, retryAfterMs))
+        return false;
+    m_retried = true;
+    complete(status, message);
+    return true;
 }
 
 void RelaySession::onData(const QByteArray &data)
@@ -123,12 +149,12 @@ void RelaySession::onData(const QByteArray &data)
 
 void RelaySession::rememberStoredObject(const QString &id)
 {
-    if (id.isEmpty() || m_objectRemembered || !m_context.objects ||
+    if (id.isEmpty() || m_objectRemembered || !m_context.state ||
         m_context.mode != RelayMode::Responses || !m_context.rawForward || m_context.skipLog)
         return;
     m_objectRemembered = true;
     constexpr qint64 kThirtyDaysMs = 30ll * 24 * 3600 * 1000; // OpenAI keeps responses 30 days.
-    m_context.objects->remember(id, m_context.groupId, m_context.channel.id, kThirtyDaysMs);
+    m_context.state->objects.remember(id, m_context.groupId, m_context.channel.id, kThirtyDaysMs);
 }
 
 bool RelaySession::inspectChunk(const QJsonObject &chunk)
@@ -196,8 +222,7 @@ void RelaySession::forwardEvents(const QList<SseParser::Event> &events)
                 out += m_protocol->convertChunk(chunk);
         }
     }
-    if (m_exchange && !out.isEmpty())
-        m_exchange->writeChunk(out);
+    writeStream(out);
 }
 
 QByteArray RelaySession::splitThinking(const QByteArray &openaiBody) const
@@ -230,8 +255,7 @@ void RelaySession::finishDecoder()
         if (!m_context.rawForward)
             out += m_protocol->convertChunk(chunk);
     }
-    if (m_exchange && !out.isEmpty())
-        m_exchange->writeChunk(out);
+    writeStream(out);
 }
 
 void RelaySession::onFinished(int curlCode, const QString &error)
@@ -250,6 +274,7 @@ void RelaySession::onFinished(int curlCode, const QString &error)
                                : QString());
         return;
     }
+    const bool timeout = error.contains(QLatin1String("timed out"), Qt::CaseInsensitive);
     if (m_streaming) {
         forwardEvents(m_framer->finish());
         if (curlCode == 0)
@@ -257,22 +282,37 @@ void RelaySession::onFinished(int curlCode, const QString &error)
         QString errorText = m_streamError;
         if (curlCode != 0) {
             errorText = QStringLiteral("upstream stream failed: %1").arg(error);
-            if (m_exchange)
-                m_exchange->writeChunk(m_protocol->streamError(errorText, m_context.requestId));
-        } else if (m_exchange && !m_context.rawForward) {
+            if (!m_streamStarted) {
+                // Nothing reached the client yet: retry, or answer with a plain error.
+                if (!handOver(timeout ? 504 : 502, errorText))
+                    finishWithError(timeout ? 504 : 502, errorText,
+                                    QStringLiteral("upstream_error"),
+                                    timeout ? QStringLiteral("upstream_timeout")
+                                            : QStringLiteral("upstream_unreachable"));
+                return;
+            }
+            writeStream(m_protocol->streamError(errorText, m_context.requestId));
+        } else if (!m_context.rawForward) {
             // An error event inside a 200 stream ends it as an error in the client's protocol.
-            m_exchange->writeChunk(errorText.isEmpty()
-                                       ? m_protocol->finishStream()
-                                       : m_protocol->streamError(errorText, m_context.requestId));
+            writeStream(errorText.isEmpty()
+                            ? m_protocol->finishStream()
+                            : m_protocol->streamError(errorText, m_context.requestId));
         }
-        if (m_exchange)
+        if (m_exchange) {
+            if (!m_streamStarted) { // An empty stream: still a (short) stream for the client.
+                m_streamStarted = true;
+                m_exchange->beginStream(200, "text/event-stream; charset=utf-8",
+                                        {{"Cache-Control", "no-cache"}});
+            }
             m_exchange->endStream();
+        }
         complete(curlCode != 0 ? 502 : 200, errorText);
         return;
     }
     if (curlCode != 0) {
-        const bool timeout = error.contains(QLatin1String("timed out"), Qt::CaseInsensitive);
         const QString message = QStringLiteral("upstream request failed: %1").arg(error);
+        if (handOver(timeout ? 504 : 502, message))
+            return;
         finishWithError(timeout ? 504 : 502, message, QStringLiteral("upstream_error"),
                         timeout ? QStringLiteral("upstream_timeout")
                                 : QStringLiteral("upstream_unreachable"));
@@ -281,6 +321,8 @@ void RelaySession::onFinished(int curlCode, const QString &error)
     if (m_upstreamStatus < 200 || m_upstreamStatus >= 300) {
         const OpenAIError::Mapped mapped =
             OpenAIError::mapUpstream(m_upstreamStatus, m_body, m_context.requestId);
+        if (handOver(m_upstreamStatus, mapped.message))
+            return;
         if (m_context.rawForward && m_context.adaptor->nativeProtocol() == "openai" &&
             !m_context.passthroughAnswer) {
             // An OpenAI (or Responses) client of an OpenAI upstream gets the provider's own
@@ -374,8 +416,8 @@ void RelaySession::finishWithError(int status, const QString &message, const QSt
                                    const QString &code)
 {
     if (m_exchange) {
-        if (m_streaming) {
-            m_exchange->writeChunk(m_protocol->streamError(message, m_context.requestId));
+        if (m_streamStarted) {
+            writeStream(m_protocol->streamError(message, m_context.requestId));
             m_exchange->endStream();
         } else {
             m_exchange->send(
@@ -403,7 +445,11 @@ void RelaySession::complete(int status, const QString &errorText)
         return;
     m_done = true;
     LogRecord record = m_context.logRecord(status, errorText);
-    if (m_exchange && m_exchange->firstByteAtUs() > 0)
+    if (m_retried) {
+        record.retryAttempt = true;
+        record.latencyMs = record.createdAt - m_startedAtMs; // This attempt's own time.
+    }
+    if (m_exchange && !m_retried && m_exchange->firstByteAtUs() > 0)
         record.ttfbMs = qMax<qint64>(0, m_exchange->firstByteAtUs() / 1000 - m_context.requestAtMs);
     record.upstreamId = m_upstreamId;
     if (m_usageFromUpstream) {
@@ -416,10 +462,9 @@ void RelaySession::complete(int status, const QString &errorText)
         record.usage.totalTokens = record.usage.inputTokens + record.usage.outputTokens;
         record.usageSource = QStringLiteral("estimated");
     }
-    if (m_context.monitor && !m_context.skipLog && m_context.channel.id != 0)
-        m_context.monitor->record(m_context.channel.id,
-                                  m_context.channel.mappedModel(m_context.model), status,
-                                  record.createdAt);
+    if (m_context.state && !m_context.skipLog && m_context.channel.id != 0)
+        m_context.state->health.record(m_context.channel, m_context.model, status,
+                                       m_context.state->nowMs());
     if (m_logs && !m_context.skipLog)
         m_logs->enqueue(std::move(record));
     if (m_call) {

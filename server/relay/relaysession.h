@@ -48,6 +48,11 @@ private:
     void finishDecoder();
     /// The answer with `<think>` text moved to reasoning_content when the model asks for it.
     QByteArray splitThinking(const QByteArray &openaiBody) const;
+    /// Writes stream bytes to the client, starting its stream with the first of them.
+    void writeStream(const QByteArray &data);
+    /// Offers a failed attempt to the relay for a retry (only while nothing reached the client);
+    /// true when it is retried: the session then logs a retry row and answers nothing.
+    bool handOver(int status, const QString &message);
     void finishWithError(int status, const QString &message, const QString &type,
                          const QString &code);
     void complete(int status, const QString &errorText);
@@ -64,6 +69,9 @@ private:
     bool m_streaming = false;    ///< Response is a stream (forwarded event by event).
     bool m_binaryStream = false; ///< A binary answer (speech) forwarded as it arrives.
     bool m_done = false;
+    bool m_streamStarted = false; ///< The client's stream has begun (no retry after that).
+    bool m_retried = false;       ///< This attempt failed and another one follows.
+    qint64 m_startedAtMs;
     QByteArray m_body; ///< Non-streamed response or error body (bounded).
     Usage m_usage;
     bool m_usageFromUpstream = false;

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "gateway/storedobjects.h"
-#include "routing/errormonitor.h"
+#include "routing/channelhealth.h"
 #include "routing/routingevents.h"
 
 #include <QDateTime>
@@ -9,13 +9,13 @@
 #include <atomic>
 
 /// What the relays of all worker threads share (owned by GatewayCore; each member is
-/// thread-safe): which channel created each stored object, the channels' error rates and the
-/// routing events.
+/// thread-safe): which channel created each stored object, the health of every (channel, model)
+/// pair (error rates, bans) and the routing events.
 struct RelayState
 {
     StoredObjects objects;
-    ErrorMonitor monitor;
     RoutingEvents events;
+    ChannelHealth health{&events};
     /// Added to the wall clock by nowMs() (tests move routing time forward with it).
     std::atomic<qint64> clockOffsetMs{0};
 

@@ -10,23 +10,26 @@ double ChannelSelector::weight(int priority, double errorRate)
 
 const Channel *ChannelSelector::pick(const QList<const Channel *> &candidates,
                                      const std::function<double(const Channel &)> &errorRate,
+                                     const std::function<bool(const Channel &)> &blocked,
                                      quint32 random)
 {
-    if (candidates.size() <= 1) // Nothing to weigh: no error-rate lookups.
+    if (candidates.size() <= 1) // Nothing to weigh: no lookups.
         return candidates.isEmpty() ? nullptr : candidates.first();
     QList<const Channel *> pool;
     QList<double> weights;
+    QList<double> rates;
+    QList<bool> isBlocked;
     for (const Channel *channel : candidates) {
-        const double rate = errorRate(*channel);
-        if (rate <= kHealthyRate) {
-            pool.append(channel);
-            weights.append(weight(channel->priority, rate));
-        }
+        rates.append(errorRate(*channel));
+        isBlocked.append(blocked(*channel));
     }
-    if (pool.isEmpty()) { // Every candidate is failing: still try one.
-        for (const Channel *channel : candidates) {
-            pool.append(channel);
-            weights.append(weight(channel->priority, errorRate(*channel)));
+    // Pass 1: healthy and not blocked; pass 2: not blocked; pass 3: anything.
+    for (int pass = 1; pass <= 3 && pool.isEmpty(); ++pass) {
+        for (qsizetype i = 0; i < candidates.size(); ++i) {
+            if ((pass < 3 && isBlocked.at(i)) || (pass == 1 && rates.at(i) > kHealthyRate))
+                continue;
+            pool.append(candidates.at(i));
+            weights.append(weight(candidates.at(i)->priority, rates.at(i)));
         }
     }
     double total = 0;

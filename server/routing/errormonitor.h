@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QHash>
+#include <QList>
 #include <QMutex>
 #include <QString>
 
@@ -25,8 +26,19 @@ public:
     void record(qint64 channelId, const QString &model, int status, qint64 nowMs);
     /// Error rate of the pair in [0, 1] at \a nowMs.
     double errorRate(qint64 channelId, const QString &model, qint64 nowMs) const;
-    /// Forgets every pair (admin: clear the rates).
-    void clear();
+    /// Forgets every pair (\a channelId < 0), one channel's pairs (\a model empty) or one pair.
+    void clear(qint64 channelId = -1, const QString &model = QString());
+
+    struct PairRate
+    {
+        qint64 channelId = 0;
+        QString model;
+        int requests = 0;
+        int errors = 0;
+        double rate = 0; ///< As errorRate(): 0 below kMinRequests.
+    };
+    /// Every pair with requests in the window at \a nowMs.
+    QList<PairRate> rates(qint64 nowMs) const;
 
     /// Statuses that say nothing about the channel.
     static bool isCallerError(int status);
@@ -39,6 +51,8 @@ private:
         int errors = 0;
     };
     using Window = std::array<Slice, kSlices>;
+    /// Requests and errors of \a window inside the window ending at slice \a index.
+    static std::pair<int, int> totals(const Window &window, qint64 index);
 
     mutable QMutex m_mutex;
     QHash<QString, Window> m_windows; ///< By "<channel id> <model>".

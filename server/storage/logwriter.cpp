@@ -55,13 +55,13 @@ namespace {
 
 /// SQLite fast path: the driver's own sqlite3 handle with one reused prepared statement.
 /// (QSqlQuery costs tens of microseconds per row in QVariant handling; this costs ~2.)
-bool insertSqlite(QSqlDatabase &db, const std::vector<LogRecord> &rows)
+bool insertSqlite(QSqlDatabase &db, const std::vector<LogRecord> &rows, const char *table)
 {
     const QVariant handle = db.driver()->handle();
     if (!handle.isValid() || qstrcmp(handle.typeName(), "sqlite3*") != 0)
         return false;
     sqlite3 *sqlite = *static_cast<sqlite3 *const *>(handle.constData());
-    QByteArray sql = "INSERT INTO logs (";
+    QByteArray sql = QByteArray("INSERT INTO ") + table + " (";
     for (int c = 0; c < kColumnCount; ++c)
         sql += QByteArray(c ? "," : "") + kColumns[c];
     sql += ") VALUES (" + QByteArray("?,").repeated(kColumnCount - 1) + "?)";
@@ -203,30 +203,47 @@ void LogWriter::flush()
     QSqlDatabase db = m_database->connection();
     db.transaction();
     bool ok = true;
-    if (m_database->dialect() == DatabaseSpec::Dialect::Sqlite) {
-        ok = insertSqlite(db, rows);
-    } else {
-        QSqlQuery query(db);
-        size_t preparedRows = 0;
-        for (size_t begin = 0; begin < rows.size() && ok; begin += kPostgresRowsPerStatement)
-            ok = insertBatch(query, &preparedRows, rows, begin,
-                             std::min(rows.size(), begin + kPostgresRowsPerStatement));
+    // Retried attempts go to retry_logs; they are rare, so the common batch is not copied.
+    std::vector<LogRecord> retries;
+    if (std::any_of(rows.cbegin(), rows.cend(),
+                    [](const LogRecord &r) { return r.retryAttempt; })) {
+        std::vector<LogRecord> requests;
+        for (LogRecord &r : rows)
+            (r.retryAttempt ? retries : requests).push_back(std::move(r));
+        rows.swap(requests);
     }
+    for (const auto &[table, batch] :
+         {std::pair<const char *, const std::vector<LogRecord> *>{"logs", &rows},
+          {"retry_logs", &retries}}) {
+        if (batch->empty() || !ok)
+            continue;
+        if (m_database->dialect() == DatabaseSpec::Dialect::Sqlite) {
+            ok = insertSqlite(db, *batch, table);
+        } else {
+            QSqlQuery query(db);
+            size_t preparedRows = 0;
+            for (size_t begin = 0; begin < batch->size() && ok; begin += kPostgresRowsPerStatement)
+                ok = insertBatch(query, &preparedRows, *batch, begin,
+                                 std::min(batch->size(), begin + kPostgresRowsPerStatement), table);
+        }
+    }
+    const size_t rowCount = rows.size() + retries.size();
     if (ok && db.commit()) {
-        m_written.fetch_add(qint64(rows.size()));
+        m_written.fetch_add(qint64(rowCount));
     } else {
         db.rollback();
-        m_failed.fetch_add(qint64(rows.size()));
-        qWarning().noquote() << "log writer: dropped" << rows.size()
+        m_failed.fetch_add(qint64(rowCount));
+        qWarning().noquote() << "log writer: dropped" << rowCount
                              << "rows:" << db.lastError().text();
     }
 }
 
 bool LogWriter::insertBatch(QSqlQuery &query, size_t *preparedRows,
-                            const std::vector<LogRecord> &rows, size_t begin, size_t end)
+                            const std::vector<LogRecord> &rows, size_t begin, size_t end,
+                            const char *table)
 {
     if (*preparedRows != end - begin) {
-        QString sql = QStringLiteral("INSERT INTO logs (");
+        QString sql = QStringLiteral("INSERT INTO %1 (").arg(QLatin1String(table));
         for (int c = 0; c < kColumnCount; ++c)
             sql += (c ? QStringLiteral(",") : QString()) + QLatin1String(kColumns[c]);
         sql += QStringLiteral(") VALUES ");

@@ -37,8 +37,9 @@ public:
 
 private:
     void flush();
+    /// Inserts rows [begin, end) into \a table ("logs" or "retry_logs").
     bool insertBatch(QSqlQuery &query, size_t *preparedRows, const std::vector<LogRecord> &rows,
-                     size_t begin, size_t end);
+                     size_t begin, size_t end, const char *table);
 
     Database *m_database;
     int m_flushIntervalMs;

@@ -61,13 +61,15 @@ bool insertChannel(QSqlDatabase db, const ChannelRow &channel, QString *error)
         db,
         QStringLiteral(
             "INSERT INTO channels (id, type, name, key, base_url, models, model_mapping, status, "
-            "sets, configs, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+            "sets, configs, created_at, priority, max_error_rate, warn_error_rate, "
+            "enabled_no_permission_ban) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
         {channel.id, channel.type, channel.name, channel.key, channel.baseUrl,
          jsonList(channel.models),
          QString::fromUtf8(QJsonDocument(mapping).toJson(QJsonDocument::Compact)), channel.status,
          jsonList(channel.sets),
          QString::fromUtf8(QJsonDocument(channel.configs).toJson(QJsonDocument::Compact)),
-         QDateTime::currentMSecsSinceEpoch()},
+         QDateTime::currentMSecsSinceEpoch(), channel.priority, channel.maxErrorRate,
+         channel.warnErrorRate, channel.enabledNoPermissionBan ? 1 : 0},
         error);
 }
 

@@ -22,6 +22,10 @@ struct ChannelRow
     int status = 1; ///< 1 enabled, 2 disabled.
     QStringList sets;
     QJsonObject configs; ///< The channel's `configs` (adaptor settings).
+    int priority = 0;
+    double maxErrorRate = 0;
+    double warnErrorRate = 0;
+    bool enabledNoPermissionBan = false;
 };
 
 struct TokenRow

@@ -1,12 +1,13 @@
 // Channel selection end to end: a channel that fails every request (mock scenario error-500)
-// keeps getting its share only until the error monitor has seen enough of it; then every
-// request goes to the healthy channel of the same model. (Retries come with the routing work:
-// until then the failing channel's early requests fail for the client.)
+// keeps getting its share only until the error monitor has seen enough of it; its failures are
+// retried on the healthy channel meanwhile, so the client sees none. Then the pair is banned
+// (a "ban" event) and every request goes to the healthy channel.
 
 #include "gateway/gatewaycore.h"
 #include "logrows.h"
 #include "mockupstream.h"
 #include "rawhttpclient.h"
+#include "relay/relaystate.h"
 #include "relayseed.h"
 #include "routing/errormonitor.h"
 #include "storage/database.h"
@@ -78,23 +79,32 @@ void TstSelection::initTestCase()
 void TstSelection::failingChannelIsLeftOnceItsErrorRateIsKnown()
 {
     // Warm-up: until the failing channel has had ErrorMonitor::kMinRequests requests, it is
-    // picked about half the time (same priority, no known errors).
-    int failures = 0;
-    int attempts = 0;
-    while (failures < ErrorMonitor::kMinRequests && attempts < 400) {
-        ++attempts;
+    // picked about half the time (same priority, no known errors); each time the request is
+    // retried on the healthy channel.
+    const auto failingAttempts = [this] {
+        int count = 0;
+        for (const MockUpstream::Request &request : m_mock.requests())
+            count += request.header("authorization") == "Bearer sk-failing";
+        return count;
+    };
+    int requests = 0;
+    while (failingAttempts() < ErrorMonitor::kMinRequests && requests < 400) {
+        ++requests;
         const auto response = chat();
-        if (response.status == 200)
-            continue;
-        QCOMPARE(response.status, 500);
+        QCOMPARE(response.status, 200);
         QCOMPARE(LogRows::waitFor(m_gateway.core(), response.header("x-request-id"))
                      .value("channel_id")
                      .toInt(),
-                 1);
-        ++failures;
+                 2);
     }
-    QCOMPARE(failures, ErrorMonitor::kMinRequests);
-    // Its error rate (1.0) is now known: above 0.85, it is out while the other is healthy.
+    QCOMPARE(failingAttempts(), ErrorMonitor::kMinRequests);
+    // Its error rate (1.0) is now known: the pair is banned, and out of rotation.
+    RelayState *state = m_gateway.core()->relayState();
+    QVERIFY(state->health.isBanned(1, kModel, state->nowMs()));
+    const QList<RoutingEvent> events = state->events.recent();
+    QVERIFY(std::any_of(events.cbegin(), events.cend(), [](const RoutingEvent &event) {
+        return event.kind == QLatin1String("ban") && event.channelId == 1 && event.model == kModel;
+    }));
     const int upstreamRequests = m_mock.requestCount();
     for (int i = 0; i < 30; ++i) {
         const auto response = chat();

@@ -728,6 +728,11 @@ void MockUpstream::dispatch(Connection *connection, Request request)
 
     if (exchange->scenario == "hang")
         return;
+    if (exchange->scenario == "reset") { // The connection closes before any answer.
+        exchange->finished = true;
+        exchange->socket->disconnectFromHost();
+        return;
+    }
     if (exchange->scenario == "slow-first-byte") {
         QTimer::singleShot(m_firstByteDelayMs.load(), m_context, [this, exchange] {
             if (!exchange->finished)
@@ -819,9 +824,14 @@ void MockUpstream::respond(const std::shared_ptr<Exchange> &exchange)
         return;
     }
     if (scenario.startsWith("error-")) {
-        const int status = scenario.mid(6).toInt();
-        respondError(exchange, status, errorMessage(status, model), errorKind(status).first,
-                     errorKind(status).second);
+        const int status = scenario.mid(6).split('-').first().toInt();
+        MockWire::Reply reply =
+            MockWire::openAiError(status, errorMessage(status, model), errorKind(status).first,
+                                  "null", errorKind(status).second);
+        // error-<status>-retry-<seconds>: with a Retry-After header.
+        if (const qsizetype retry = scenario.indexOf("-retry-"); retry > 0)
+            reply.headers.append({"retry-after", scenario.sliced(retry + 7)});
+        sendReply(exchange, reply);
         return;
     }
     if (request.method == "GET" && path == "/v1/models") {

@@ -38,10 +38,11 @@ struct Doc2xTasks;
 /// (what a coding agent's one-shot prompt needs; the Anthropic responder does the same).
 ///
 /// Fault scenarios are picked by the request's model name or an `X-Mock-Scenario` header:
-/// `error-<status>` (OpenAI error JSON with that status), `error-text-<status>` (plain text
-/// body), `slow-first-byte` (waits firstByteDelayMs() before answering), `drop-mid-stream`
-/// (closes the socket after 2 events; without streaming, in the middle of the body) and `hang`
-/// (never answers).
+/// `error-<status>` (OpenAI error JSON with that status; `error-<status>-retry-<seconds>` adds
+/// `retry-after: <seconds>`), `error-text-<status>` (plain text body), `reset` (the connection
+/// closes before any answer), `slow-first-byte` (waits firstByteDelayMs() before answering),
+/// `drop-mid-stream` (closes the socket after 2 events; without streaming, in the middle of the
+/// body) and `hang` (never answers).
 ///
 /// It also speaks Anthropic's native Messages API (what a channel of type 14 with this base URL
 /// calls): POST /v1/messages and /v1/messages/count_tokens, compact JSON bodies, SSE streams as

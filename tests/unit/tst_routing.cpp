@@ -5,7 +5,17 @@
 #include "routing/channelselector.h"
 #include "routing/errormonitor.h"
 
+#include "routing/channelhealth.h"
+#include "routing/retrypolicy.h"
+#include "routing/routingevents.h"
+
 #include <QtTest>
+
+namespace {
+
+const std::function<bool(const Channel &)> kNoneBlocked = [](const Channel &) { return false; };
+
+} // namespace
 
 class TstRouting : public QObject
 {
@@ -16,6 +26,15 @@ private Q_SLOTS:
     void windowSlidesAndCallerErrorsDoNotCount();
     void selectionFollowsTheWeights();
     void failingChannelsAreSkippedWhileAHealthyOneExists();
+    void blockedChannelsAreTheLastResort();
+    void retryVerdicts();
+    void retryAfterHeader();
+    void backoffGrowsAndHonoursRetryAfter();
+    void errorRateBansThePair();
+    void noPermissionBanIsImmediateAndOptIn();
+    void warningsAreThrottled();
+    void banExpiresAndRenewsAndLifts();
+    void clearForgetsRatesAndBans();
 };
 
 void TstRouting::errorRateNeedsTenRequests()
@@ -74,7 +93,7 @@ void TstRouting::selectionFollowsTheWeights()
     for (int i = 0; i < kDraws; ++i) {
         // Evenly spread random values: the shares must match the weights.
         const quint32 random = quint32((quint64(i) * 4294967296ull) / kDraws);
-        flakyPicks += ChannelSelector::pick(candidates, rate, random) == &flaky;
+        flakyPicks += ChannelSelector::pick(candidates, rate, kNoneBlocked, random) == &flaky;
     }
     QVERIFY2(qAbs(double(flakyPicks) / kDraws - flakyShare) < 0.001,
              qPrintable(QString::number(double(flakyPicks) / kDraws)));
@@ -91,11 +110,221 @@ void TstRouting::failingChannelsAreSkippedWhileAHealthyOneExists()
     const QList<const Channel *> both{&failing, &healthy};
     const auto rate = [](const Channel &channel) { return channel.id == 1 ? 0.9 : 0.2; };
     for (quint32 random : {0u, 1u << 31, 0xffffffffu})
-        QCOMPARE(ChannelSelector::pick(both, rate, random), &healthy);
+        QCOMPARE(ChannelSelector::pick(both, rate, kNoneBlocked, random), &healthy);
     // Nothing healthy: still a pick, by weight, rather than a refusal.
     const QList<const Channel *> onlyFailing{&failing};
-    QCOMPARE(ChannelSelector::pick(onlyFailing, rate, 12345), &failing);
-    QCOMPARE(ChannelSelector::pick({}, rate, 0), nullptr);
+    QCOMPARE(ChannelSelector::pick(onlyFailing, rate, kNoneBlocked, 12345), &failing);
+    QCOMPARE(ChannelSelector::pick({}, rate, kNoneBlocked, 0), nullptr);
+}
+
+void TstRouting::blockedChannelsAreTheLastResort()
+{
+    Channel banned;
+    banned.id = 1;
+    banned.priority = 1'000'000;
+    Channel flaky;
+    flaky.id = 2;
+    const QList<const Channel *> both{&banned, &flaky};
+    const auto blocked = [](const Channel &channel) { return channel.id == 1; };
+    // Pass 2: a failing (0.9) but unbanned channel beats a healthy banned one.
+    const auto rate = [](const Channel &channel) { return channel.id == 2 ? 0.9 : 0.0; };
+    for (quint32 random : {0u, 1u << 31, 0xffffffffu})
+        QCOMPARE(ChannelSelector::pick(both, rate, blocked, random), &flaky);
+    // Pass 3: everything blocked: still a pick.
+    const auto all = [](const Channel &) { return true; };
+    QVERIFY(ChannelSelector::pick(both, rate, all, 7) != nullptr);
+}
+
+void TstRouting::retryVerdicts()
+{
+    using RetryPolicy::Verdict;
+    for (int status : {400, 413, 422, 451, 499, 200, 418})
+        QCOMPARE(RetryPolicy::classify(status), Verdict::Final);
+    for (int status : {401, 402, 403, 404})
+        QCOMPARE(RetryPolicy::classify(status), Verdict::Exclude);
+    for (int status : {0, 408, 429, 500, 502, 503, 504, 529})
+        QCOMPARE(RetryPolicy::classify(status), Verdict::Retry);
+}
+
+void TstRouting::retryAfterHeader()
+{
+    const qint64 now = QDateTime(QDate(2015, 10, 21), QTime(7, 28, 0), Qt::UTC).toMSecsSinceEpoch();
+    QCOMPARE(RetryPolicy::retryAfterMs("3", now), 3000);
+    QCOMPARE(RetryPolicy::retryAfterMs(" 0.5 ", now), 500);
+    QCOMPARE(RetryPolicy::retryAfterMs("Wed, 21 Oct 2015 07:28:02 GMT", now), 2000);
+    QCOMPARE(RetryPolicy::retryAfterMs("Wed, 21 Oct 2015 07:27:00 GMT", now), 0); // Past.
+    QCOMPARE(RetryPolicy::retryAfterMs("", now), -1);
+    QCOMPARE(RetryPolicy::retryAfterMs("soon", now), -1);
+    QCOMPARE(RetryPolicy::retryAfterMs("-4", now), -1);
+}
+
+void TstRouting::backoffGrowsAndHonoursRetryAfter()
+{
+    QCOMPARE(RetryPolicy::sameChannelBackoffMs(1, -1, 0), 500);
+    QCOMPARE(RetryPolicy::sameChannelBackoffMs(2, -1, 0), 1000);
+    QCOMPARE(RetryPolicy::sameChannelBackoffMs(9, -1, 0), RetryPolicy::kMaxBackoffMs);
+    // Jitter: at most 20 % more.
+    QCOMPARE(RetryPolicy::sameChannelBackoffMs(1, -1, 0xffffffffu), 599);
+    QCOMPARE(RetryPolicy::sameChannelBackoffMs(3, 1500, 0xffffffffu), 1500);
+}
+
+namespace {
+
+Channel channelWith(qint64 id, double maxErrorRate = 0, bool noPermissionBan = false)
+{
+    Channel channel;
+    channel.id = id;
+    channel.maxErrorRate = maxErrorRate;
+    channel.enabledNoPermissionBan = noPermissionBan;
+    return channel;
+}
+
+QStringList kinds(const RoutingEvents &events)
+{
+    QStringList result;
+    for (const RoutingEvent &event : events.recent())
+        result.prepend(event.kind);
+    return result;
+}
+
+} // namespace
+
+void TstRouting::errorRateBansThePair()
+{
+    RoutingEvents events;
+    ChannelHealth health(&events);
+    AutoBanSettings settings;
+    settings.banRate = 0.5;
+    settings.warnRate = 0; // Warnings are another test's.
+    health.configure(settings);
+    const qint64 now = 1'000'000;
+    const Channel channel = channelWith(7);
+    const QString model = QStringLiteral("m");
+    for (int i = 0; i < 4; ++i)
+        health.record(channel, model, 200, now);
+    for (int i = 0; i < 5; ++i) // 9 requests: below the monitor's minimum.
+        health.record(channel, model, 503, now);
+    QVERIFY(!health.isBanned(7, model, now));
+    health.record(channel, model, 0, now); // 10th: 6/10 failed, a transport error counts.
+    QVERIFY(health.isBanned(7, model, now));
+    QVERIFY(health.isBlocked(7, model, now));
+    QVERIFY(!health.isBanned(7, QStringLiteral("other"), now));
+    QCOMPARE(kinds(events), QStringList{QStringLiteral("ban")});
+    health.record(channel, model, 503, now); // Already banned: no second event.
+    QCOMPARE(kinds(events).size(), 1);
+    // A channel's own max_error_rate wins over the setting.
+    const Channel strict = channelWith(8, 0.2);
+    for (int i = 0; i < 8; ++i)
+        health.record(strict, model, 200, now);
+    health.record(strict, model, 500, now);
+    health.record(strict, model, 500, now);
+    QVERIFY(health.isBanned(8, model, now));
+    // Auto-ban off: only channels with max_error_rate ban.
+    settings.enabled = false;
+    health.configure(settings);
+    const Channel lax = channelWith(9);
+    for (int i = 0; i < 20; ++i)
+        health.record(lax, model, 500, now);
+    QVERIFY(!health.isBanned(9, model, now));
+    // Caller errors never ban.
+    const Channel callers = channelWith(10, 0.1);
+    for (int i = 0; i < 20; ++i)
+        health.record(callers, model, 400, now);
+    QVERIFY(!health.isBanned(10, model, now));
+}
+
+void TstRouting::noPermissionBanIsImmediateAndOptIn()
+{
+    ChannelHealth health(nullptr);
+    const qint64 now = 5'000'000;
+    health.record(channelWith(1), QStringLiteral("m"), 401, now);
+    QVERIFY(!health.isBanned(1, QStringLiteral("m"), now));
+    health.record(channelWith(2, 0, true), QStringLiteral("m"), 403, now);
+    QVERIFY(health.isBanned(2, QStringLiteral("m"), now));
+    health.record(channelWith(3, 0, true), QStringLiteral("m"), 500, now);
+    QVERIFY(!health.isBanned(3, QStringLiteral("m"), now));
+}
+
+void TstRouting::warningsAreThrottled()
+{
+    RoutingEvents events;
+    ChannelHealth health(&events);
+    AutoBanSettings settings;
+    settings.enabled = false;
+    settings.warnRate = 0.3;
+    health.configure(settings);
+    const Channel channel = channelWith(4);
+    qint64 now = 10'000'000;
+    for (int i = 0; i < 6; ++i)
+        health.record(channel, QStringLiteral("m"), 200, now);
+    for (int i = 0; i < 6; ++i)
+        health.record(channel, QStringLiteral("m"), 500, now);
+    QCOMPARE(kinds(events), QStringList{QStringLiteral("error_rate_warning")});
+    QCOMPARE(events.recent().first().level, QStringLiteral("warn"));
+    QCOMPARE(events.recent().first().channelId, 4);
+    now += settings.warnThrottleMs - 1;
+    for (int i = 0; i < 12; ++i)
+        health.record(channel, QStringLiteral("m"), 500, now);
+    QCOMPARE(kinds(events).size(), 1);
+    now += 1;
+    health.record(channel, QStringLiteral("m"), 500, now);
+    QCOMPARE(kinds(events).size(), 2);
+}
+
+void TstRouting::banExpiresAndRenewsAndLifts()
+{
+    RoutingEvents events;
+    ChannelHealth health(&events);
+    AutoBanSettings settings;
+    settings.banMs = 100'000;
+    health.configure(settings);
+    const QString model = QStringLiteral("m");
+    const qint64 now = 20'000'000;
+    QVERIFY(health.ban(1, model, QStringLiteral("test"), now));
+    QVERIFY(!health.ban(1, model, QStringLiteral("again"), now));
+    const ChannelHealth::Ban ban = health.bans(now).first();
+    // ± 10 %.
+    QVERIFY(ban.untilMs >= now + 90'000 && ban.untilMs <= now + 110'000);
+    QVERIFY(health.isBanned(1, model, ban.untilMs - 1));
+    QVERIFY(!health.isBanned(1, model, ban.untilMs));
+    QVERIFY(health.bans(ban.untilMs).isEmpty());
+    // A failed re-test extends it by a full period from then.
+    health.renewBan(1, model, QStringLiteral("still failing"), ban.untilMs - 1);
+    QVERIFY(health.isBanned(1, model, ban.untilMs - 1 + 99'999));
+    QVERIFY(health.unban(1, model, QStringLiteral("re-test passed"), now));
+    QVERIFY(!health.isBanned(1, model, now));
+    QVERIFY(!health.unban(1, model, QStringLiteral("twice"), now));
+    QCOMPARE(kinds(events), (QStringList{QStringLiteral("ban"), QStringLiteral("retest_failed"),
+                                         QStringLiteral("unban")}));
+    // Cool-downs block without a ban and end on their own.
+    health.coolDown(2, model, now + 3000);
+    QVERIFY(health.isBlocked(2, model, now + 2999));
+    QVERIFY(!health.isBanned(2, model, now));
+    QVERIFY(!health.isBlocked(2, model, now + 3000));
+}
+
+void TstRouting::clearForgetsRatesAndBans()
+{
+    ChannelHealth health(nullptr);
+    const qint64 now = 30'000'000;
+    for (qint64 id : {1, 2}) {
+        for (int i = 0; i < 10; ++i)
+            health.record(channelWith(id), QStringLiteral("a"), 500, now);
+        for (int i = 0; i < 10; ++i)
+            health.record(channelWith(id), QStringLiteral("b"), 500, now);
+    }
+    QCOMPARE(health.bans(now).size(), 4);
+    QCOMPARE(health.rates(now).value(1).value(QStringLiteral("a")), 1.0);
+    health.clear(1, QStringLiteral("a"));
+    QVERIFY(!health.isBanned(1, QStringLiteral("a"), now));
+    QVERIFY(health.isBanned(1, QStringLiteral("b"), now));
+    QCOMPARE(health.errorRate(1, QStringLiteral("a"), now), 0.0);
+    health.clear(2);
+    QVERIFY(!health.isBanned(2, QStringLiteral("b"), now));
+    QCOMPARE(health.rates(now).size(), 1);
+    health.clear();
+    QVERIFY(health.bans(now).isEmpty());
+    QVERIFY(health.rates(now).isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TstRouting)
