@@ -66,6 +66,9 @@ constexpr Setting kSettings[] = {
      "(DEFAULT_WARN_NOTIFY_ERROR_RATE)."},
     {"AUTO_BAN_DURATION", "auto-ban-duration", "s",
      "Length of a ban, renewed by each failed re-test (AUTO_BAN_DURATION)."},
+    {"STREAM_IDLE_TIMEOUT", "stream-idle-timeout", "s",
+     "Cut a stream whose upstream sends nothing for this long; a model's timeout_config.idle "
+     "wins (STREAM_IDLE_TIMEOUT)."},
     {"BANNED_RETEST_INTERVAL", "retest-interval", "s",
      "Re-test banned pairs this often (BANNED_RETEST_INTERVAL)."},
 };
@@ -318,6 +321,7 @@ ConfigLoader::Result ConfigLoader::load(const QStringList &arguments,
     fraction("MODEL_ERROR_AUTO_BAN_RATE", &c.autoBanRate);
     fraction("DEFAULT_WARN_NOTIFY_ERROR_RATE", &c.warnErrorRate);
     integer("AUTO_BAN_DURATION", &c.autoBanDurationSec, 1, 86400);
+    integer("STREAM_IDLE_TIMEOUT", &c.streamIdleTimeoutSec, 1, 86400);
     integer("BANNED_RETEST_INTERVAL", &c.retestIntervalSec, 1, 86400);
     if (c.adminKey.isEmpty() == false && c.adminKey.size() < 8)
         errors << QStringLiteral("ADMIN_KEY: must be at least 8 characters");

@@ -38,6 +38,7 @@ struct GatewayConfig
     double warnErrorRate = 0.5; ///< A channel's warn_error_rate > 0 wins.
     int autoBanDurationSec = 300;
     int retestIntervalSec = 30;
+    int streamIdleTimeoutSec = 120; ///< Longest gap between a stream's chunks.
 
     /// Resolved SQLite file (sqlitePath made absolute against dataDir).
     QString resolvedSqlitePath() const;

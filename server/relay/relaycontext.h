@@ -78,6 +78,10 @@ struct RelayContext
     std::function<bool(int status, const QString &message, qint64 retryAfterMs)> retry;
     /// Attempts before this one (the log row's retry_times).
     int retryTimes = 0;
+    /// Until the answer (not streamed) or its first byte (streams); 0: no limit.
+    qint64 firstByteTimeoutMs = 0;
+    /// Streams: the longest gap between chunks; 0: no limit.
+    qint64 idleTimeoutMs = 0;
     /// Calls on stored objects (GET/DELETE) are neither logged nor billed, as aiproxy's.
     bool skipLog = false;
     /// An embeddings request asked for `encoding_format: "base64"`: converted answers (float

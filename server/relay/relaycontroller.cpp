@@ -18,6 +18,7 @@
 #include "providers/responsesusagedecoder.h"
 #include "relaysession.h"
 #include "relaystate.h"
+#include "relaytimeouts.h"
 #include "responsesprotocol.h"
 #include "routing/channelselector.h"
 #include "routing/retrypolicy.h"
@@ -347,6 +348,7 @@ void RelayController::handleStoredResponse(HttpRequest &request, HttpExchange *e
     context.adaptor = adaptor;
     context.rawForward = true;
     context.skipLog = true;
+    context.firstByteTimeoutMs = 30'000; // Stored-object calls, as aiproxy's.
     // The query (input_items paging: limit, after, order, include) goes along.
     const QByteArray query = request.query.isEmpty()
                                  ? QByteArray()
@@ -692,7 +694,14 @@ void RelayController::handleRelay(HttpRequest &request, HttpExchange *exchange, 
             attempts->rewrite = true;
         }
     }
-    const int modelRetries = caller.snapshot->modelConfigs.value(model).retryTimes;
+    const ModelConfig modelConfig = caller.snapshot->modelConfigs.value(model);
+    const RelayTimeouts timeouts = RelayTimeouts::forRequest(
+        mode, context.stream, context.estimatedPromptTokens,
+        modelConfig.extra.value(QStringLiteral("timeout_config")).toObject(),
+        qint64(m_config.streamIdleTimeoutSec) * 1000);
+    context.firstByteTimeoutMs = timeouts.firstByteMs;
+    context.idleTimeoutMs = timeouts.idleMs;
+    const int modelRetries = modelConfig.retryTimes;
     attempts->retriesLeft = modelRetries > 0 ? modelRetries : m_config.retryTimes;
     attempts->caller = caller;
     attempts->inbound = inbound;
@@ -874,22 +883,22 @@ void RelayController::startUpstream(RelayContext context, HttpExchange *exchange
             const QByteArray key = QByteArray::number(channel.id) + ' ' + credential->url;
             QPointer<HttpExchange> client(exchange);
             QList<CredentialWaiter> &waiters = m_credentialWaiters[key];
-            waiters.append([this, client, context, outbound](int status,
-                                                             const QString &problem) mutable {
-                if (!client)
-                    return; // The client left while the credential was fetched.
-                if (!problem.isEmpty()) {
-                    // Refused credentials exclude the channel; an unreachable endpoint is a
-                    // failure like any other.
-                    failBeforeUpstream(
-                        context, client, 502,
-                        QStringLiteral("could not obtain the channel's credentials: %1")
-                            .arg(problem),
-                        status >= 400 && status < 500 ? 401 : 502);
-                    return;
-                }
-                startUpstream(std::move(context), client, std::move(outbound), true);
-            });
+            waiters.append(
+                [this, client, context, outbound](int status, const QString &problem) mutable {
+                    if (!client)
+                        return; // The client left while the credential was fetched.
+                    if (!problem.isEmpty()) {
+                        // Refused credentials exclude the channel; an unreachable endpoint is a
+                        // failure like any other.
+                        failBeforeUpstream(
+                            context, client, 502,
+                            QStringLiteral("could not obtain the channel's credentials: %1")
+                                .arg(problem),
+                            status >= 400 && status < 500 ? 401 : 502);
+                        return;
+                    }
+                    startUpstream(std::move(context), client, std::move(outbound), true);
+                });
             if (waiters.size() > 1)
                 return;
             m_curl->fetch(std::move(*credential), [this, key, adaptor,

@@ -16,8 +16,10 @@
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QTimer>
 
 #include <atomic>
+#include <climits>
 
 namespace {
 
@@ -62,7 +64,32 @@ RelaySession::RelaySession(RelayContext context, HttpExchange *exchange, Upstrea
     connect(exchange, &HttpExchange::drained, this, [this] {
         if (m_call)
             m_call->resume();
+        if (m_gotData && m_context.idleTimeoutMs > 0 && !m_done)
+            m_deadline->start(int(m_context.idleTimeoutMs));
     });
+    m_deadline = new QTimer(this);
+    m_deadline->setSingleShot(true);
+    connect(m_deadline, &QTimer::timeout, this, &RelaySession::onTimeout);
+    if (m_context.firstByteTimeoutMs > 0)
+        m_deadline->start(int(qMin<qint64>(m_context.firstByteTimeoutMs, INT_MAX)));
+}
+
+void RelaySession::onTimeout()
+{
+    if (m_done || !m_call)
+        return;
+    const QString error = m_gotData ? QStringLiteral("timed out: the stream was idle for %1 s")
+                                          .arg(double(m_context.idleTimeoutMs) / 1000)
+                                    : QStringLiteral("timed out: no answer within %1 s")
+                                          .arg(double(m_context.firstByteTimeoutMs) / 1000);
+    m_call->abort();
+    onFinished(28, error); // CURLE_OPERATION_TIMEDOUT.
+}
+
+void RelaySession::pauseUpstream()
+{
+    m_call->pause();
+    m_deadline->stop(); // A slow client is not an idle upstream.
 }
 
 RelaySession::~RelaySession()
@@ -125,17 +152,24 @@ void RelaySession::onData(const QByteArray &data)
 {
     if (m_done)
         return;
+    if (m_streaming || m_binaryStream) {
+        m_gotData = true;
+        if (m_context.idleTimeoutMs > 0)
+            m_deadline->start(int(m_context.idleTimeoutMs));
+        else
+            m_deadline->stop();
+    }
     if (m_binaryStream) {
         if (m_exchange)
             m_exchange->writeChunk(data);
         if (m_exchange && m_exchange->pendingBytes() > kPauseAbove)
-            m_call->pause();
+            pauseUpstream();
         return;
     }
     if (m_streaming) {
         forwardEvents(m_framer->feed(data));
         if (m_exchange && m_exchange->pendingBytes() > kPauseAbove)
-            m_call->pause();
+            pauseUpstream();
         return;
     }
     if (m_body.size() + data.size() > kMaxBufferedBody) {
@@ -306,7 +340,7 @@ void RelaySession::onFinished(int curlCode, const QString &error)
             }
             m_exchange->endStream();
         }
-        complete(curlCode != 0 ? 502 : 200, errorText);
+        complete(curlCode == 0 ? 200 : timeout ? 504 : 502, errorText);
         return;
     }
     if (curlCode != 0) {

@@ -14,6 +14,7 @@ class HttpExchange;
 class LogWriter;
 class StreamDecoder;
 class ThinkSplitChunks;
+class QTimer;
 class UpstreamCall;
 
 /// Proxies one request to its upstream and the answer back, then writes its log row.
@@ -39,6 +40,10 @@ private:
     void onData(const QByteArray &data);
     void onFinished(int curlCode, const QString &error);
     void onClientGone();
+    /// The attempt took too long (see RelayContext's timeouts): a timeout failure (504).
+    void onTimeout();
+    /// Pauses the upstream while the client's socket is full (the idle clock stops too).
+    void pauseUpstream();
     void forwardEvents(const QList<SseParser::Event> &events);
     /// Records usage, errors and delivered text of one OpenAI chunk; true for a usage-only chunk.
     bool inspectChunk(const QJsonObject &chunk);
@@ -72,7 +77,9 @@ private:
     bool m_streamStarted = false; ///< The client's stream has begun (no retry after that).
     bool m_retried = false;       ///< This attempt failed and another one follows.
     qint64 m_startedAtMs;
-    QByteArray m_body; ///< Non-streamed response or error body (bounded).
+    bool m_gotData = false;       ///< A stream's first body bytes arrived.
+    QTimer *m_deadline = nullptr; ///< First-byte, whole-answer or idle deadline.
+    QByteArray m_body;            ///< Non-streamed response or error body (bounded).
     Usage m_usage;
     bool m_usageFromUpstream = false;
     qint64 m_deliveredTextChars = 0;

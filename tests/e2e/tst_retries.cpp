@@ -117,6 +117,8 @@ private Q_SLOTS:
     void retryAfterCoolsTheChannelDown();
     void tooLongRetryAfterIsNotWaitedFor();
     void pinHeaderIsForInternalGroupsOnly();
+    void slowAnswerTimesOutAndIsRetried();
+    void idleStreamIsCutButALongOneIsNot();
 };
 
 void TstRetries::initTestCase()
@@ -140,14 +142,24 @@ void TstRetries::initTestCase()
         channel(3, base, {"m-refuse"}, {}, 1),
         channel(4, down, {"m-down"}, {}, 1'000'000),
         channel(5, base, {"m-down"}, {}, 1),
-        channel(6, base, {"m-wait", "m-long"},
-                {{"m-wait", "error-429-retry-1"}, {"m-long", "error-429-retry-30"}}, 0),
+        channel(6, base, {"m-wait", "m-long", "m-drip", "m-steady"},
+                {{"m-wait", "error-429-retry-1"},
+                 {"m-long", "error-429-retry-30"},
+                 {"m-drip", "drip-1500"},
+                 {"m-steady", "drip-400"}},
+                0),
+        channel(7, base, {"m-hang"}, {{"m-hang", "hang"}}, 1'000'000),
+        channel(8, base, {"m-hang"}, {}, 1),
     };
     QVERIFY2(m_fixture.seed(kGroup, channels, &error), qPrintable(error));
     QSqlDatabase db = m_fixture.core()->mainDatabase()->connection();
     QSqlQuery query(db);
     QVERIFY(query.exec(
         QStringLiteral("UPDATE model_configs SET retry_times = 1 WHERE model = 'm-refuse'")));
+    // One-second timeouts (model timeout_config, seconds) for the timeout tests.
+    QVERIFY(query.exec(QStringLiteral(
+        "UPDATE model_configs SET data = '{\"timeout_config\":{\"request\":1,\"stream\":1,"
+        "\"idle\":1}}' WHERE model IN ('m-hang', 'm-drip', 'm-steady')")));
     QVERIFY2(RelaySeed::insertGroup(db, QStringLiteral("internal-group"), &error, 3) &&
                  RelaySeed::insertToken(db,
                                         {2,
@@ -345,6 +357,49 @@ void TstRetries::pinHeaderIsForInternalGroupsOnly()
     QCOMPARE(response.json().value("error").toObject().value("code").toString(),
              QStringLiteral("channel_not_found"));
     QVERIFY(!response.header("x-request-id").isEmpty());
+}
+
+void TstRetries::slowAnswerTimesOutAndIsRetried()
+{
+    // Channel 7 never answers: after the model's 1 s the attempt is a timeout (504), retried on
+    // channel 8.
+    const int first = nextMockId();
+    const auto response = chat(QStringLiteral("m-hang"));
+    QCOMPARE(response.status, 200);
+    QCOMPARE(keysSince(first), (QList<QByteArray>{"Bearer sk-channel-7", "Bearer sk-channel-8"}));
+    const QList<QSqlRecord> retries = retryRows(response.header("x-request-id"));
+    QCOMPARE(retries.size(), 1);
+    QCOMPARE(retries.first().value("code").toInt(), 504);
+    QVERIFY(retries.first().value("content").toString().contains(QLatin1String("timed out")));
+    // The attempt's own time: the timeout (a coarse timer: ± 5 %), not more.
+    QVERIFY(retries.first().value("latency_ms").toInt() >= 950);
+    QVERIFY(retries.first().value("latency_ms").toInt() < 5000);
+}
+
+void TstRetries::idleStreamIsCutButALongOneIsNot()
+{
+    // 400 ms between events, 1 s idle allowed: the whole stream (longer than 1 s) goes through.
+    QElapsedTimer timer;
+    timer.start();
+    auto response = chat(QStringLiteral("m-steady"), true);
+    QCOMPARE(response.status, 200);
+    QVERIFY(response.body.endsWith("data: [DONE]\n\n"));
+    QVERIFY2(timer.elapsed() > 1000, "the stream lasts longer than the idle timeout");
+    QCOMPARE(m_fixture.logRow(response).value("code").toInt(), 200);
+    // 1.5 s between events: cut after the first, with an error event; the client already had
+    // bytes, so no retry.
+    const int first = nextMockId();
+    response = chat(QStringLiteral("m-drip"), true);
+    QCOMPARE(response.status, 200);
+    const QList<QByteArray> events = response.events();
+    QVERIFY(events.size() >= 2);
+    QVERIFY(events.first().startsWith("data: {"));
+    QVERIFY2(events.last().contains("idle"), events.last().constData());
+    QVERIFY(!response.body.contains("[DONE]"));
+    QCOMPARE(keysSince(first).size(), 1);
+    const QSqlRecord row = m_fixture.logRow(response);
+    QCOMPARE(row.value("code").toInt(), 504);
+    QVERIFY(row.value("content").toString().contains(QLatin1String("idle")));
 }
 
 QTEST_GUILESS_MAIN(TstRetries)

@@ -1275,7 +1275,9 @@ void MockUpstream::pump(const std::shared_ptr<Exchange> &exchange)
             exchange->socket->disconnectFromHost();
             return;
         }
-        const int delay = m_eventDelayMs.load();
+        // drip-<ms>: this stream's own pause between events.
+        const int delay = exchange->scenario.startsWith("drip-") ? exchange->scenario.mid(5).toInt()
+                                                                 : m_eventDelayMs.load();
         if (delay > 0 && exchange->next > 0 && !exchange->delayDone) {
             exchange->delayDone = true;
             QTimer::singleShot(delay, m_context, [this, exchange] { pump(exchange); });

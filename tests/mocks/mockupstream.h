@@ -40,7 +40,7 @@ struct Doc2xTasks;
 /// Fault scenarios are picked by the request's model name or an `X-Mock-Scenario` header:
 /// `error-<status>` (OpenAI error JSON with that status; `error-<status>-retry-<seconds>` adds
 /// `retry-after: <seconds>`), `error-text-<status>` (plain text body), `reset` (the connection
-/// closes before any answer), `slow-first-byte` (waits firstByteDelayMs() before answering),
+/// closes before any answer), `drip-<ms>` (a stream pausing <ms> between events), `slow-first-byte` (waits firstByteDelayMs() before answering),
 /// `drop-mid-stream` (closes the socket after 2 events; without streaming, in the middle of the
 /// body) and `hang` (never answers).
 ///
