@@ -54,6 +54,11 @@ constexpr Setting kSettings[] = {
      "Rows that trigger an early log flush (LOG_BATCH_SIZE)."},
     {"CONFIG_RELOAD_INTERVAL", "config-reload-interval", "s",
      "Reload channels/tokens from the database every N s (CONFIG_RELOAD_INTERVAL)."},
+    {"CHANNEL_TEST_TIMEOUT", "channel-test-timeout", "s",
+     "Longest a channel test or balance query may take (CHANNEL_TEST_TIMEOUT)."},
+    {"CHANNEL_BALANCE_REFRESH_SEC", "channel-balance-refresh", "s",
+     "Refresh the balances of channels with auto balance check every N s, 0 = never "
+     "(CHANNEL_BALANCE_REFRESH_SEC)."},
 };
 
 bool parseBool(const QString &text, bool *ok)
@@ -287,6 +292,8 @@ ConfigLoader::Result ConfigLoader::load(const QStringList &arguments,
     integer("LOG_FLUSH_INTERVAL_MS", &c.logFlushIntervalMs, 10, 60000);
     integer("LOG_BATCH_SIZE", &c.logBatchSize, 1, 100000);
     integer("CONFIG_RELOAD_INTERVAL", &c.configReloadSec, 1, 3600);
+    integer("CHANNEL_TEST_TIMEOUT", &c.channelTestTimeoutSec, 1, 3600);
+    integer("CHANNEL_BALANCE_REFRESH_SEC", &c.channelBalanceRefreshSec, 0, 7 * 86400);
     if (c.adminKey.isEmpty() == false && c.adminKey.size() < 8)
         errors << QStringLiteral("ADMIN_KEY: must be at least 8 characters");
     return result;

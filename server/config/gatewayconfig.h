@@ -32,6 +32,8 @@ struct GatewayConfig
     int logBatchSize = 500;
     int logMaxPending = 200000;
     int configReloadSec = 10;
+    int channelTestTimeoutSec = 60;     ///< Longest a channel test or balance query may take.
+    int channelBalanceRefreshSec = 600; ///< Balance refresh period; 0 disables it.
 
     /// Resolved SQLite file (sqlitePath made absolute against dataDir).
     QString resolvedSqlitePath() const;
