@@ -54,9 +54,10 @@ void install(Router &router, AdminService *service, QObject *threadContext, cons
                        }));
         });
 
-    // Every other /api route requires the admin key; `guarded` wraps a use case adapter that
+    // Every other /api route requires the admin key; the guards wrap a use case adapter that
     // runs on the admin thread (the request is copied there; the reply comes back here).
-    const Guard guarded = [service, threadContext, adminKey](UseCase useCase) -> Router::Handler {
+    const AsyncGuard guardedAsync = [service, threadContext,
+                                     adminKey](AsyncUseCase useCase) -> Router::Handler {
         return [service, threadContext, adminKey, useCase](HttpRequest &request,
                                                            HttpExchange *exchange) {
             if (!isAuthorized(request, adminKey)) {
@@ -64,17 +65,21 @@ void install(Router &router, AdminService *service, QObject *threadContext, cons
                                          401, QStringLiteral("unauthorized: invalid admin key")));
                 return;
             }
-            replyFromThread(service, threadContext, exchange, [service, useCase, request]() {
-                AdminRequest in(request);
-                const AdminService::Result result = useCase(*service, in);
-                HttpReply reply;
-                reply.status = result.status;
-                reply.body = envelope(result);
-                return reply;
-            });
+            replyFromThreadLater(
+                service, threadContext, exchange,
+                [service, useCase, request](std::function<void(HttpReply)> reply) {
+                    AdminRequest in(request);
+                    useCase(*service, in, [reply](const AdminService::Result &result) {
+                        reply(HttpReply{result.status, envelope(result), "application/json", {}});
+                    });
+                });
         };
     };
-    installChannelRoutes(router, guarded);
+    const Guard guarded = [guardedAsync](UseCase useCase) -> Router::Handler {
+        return guardedAsync([useCase](AdminService &service, AdminRequest &in,
+                                      AdminService::Done done) { done(useCase(service, in)); });
+    };
+    installChannelRoutes(router, guarded, guardedAsync);
     installGroupRoutes(router, guarded);
     installTokenRoutes(router, guarded);
     installModelConfigRoutes(router, guarded);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "model/channel.h"
+
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QJsonValue>
@@ -8,14 +10,16 @@
 #include <QString>
 #include <QStringList>
 
+#include <functional>
 #include <optional>
 
+class ChannelBalancer;
+class ChannelTester;
 class Database;
 class LogWriter;
 class Repository;
 class SnapshotStore;
 struct RelayState;
-struct Channel;
 struct ChannelFilter;
 struct GatewayConfig;
 struct GroupFilter;
@@ -56,6 +60,17 @@ public:
         }
         bool isOk() const { return status >= 200 && status < 300; }
     };
+    /// Completion of an asynchronous use case (one that waits for upstreams): called exactly
+    /// once, on the admin thread, possibly before the use case returns.
+    using Done = std::function<void(const Result &result)>;
+
+    /// Options of the channel test endpoints (aiproxy's query flags).
+    struct ChannelTestOptions
+    {
+        bool successBody = false;   ///< Keep the answer of successful tests (else blanked).
+        bool returnSuccess = false; ///< Lists of tests include the successful ones too.
+        bool testDisabled = false;  ///< Testing all channels includes disabled ones.
+    };
 
     AdminService(const GatewayConfig &config, Database *mainDb, Database *logDb, LogWriter *logs,
                  SnapshotStore *snapshots, RelayState *relayState, QObject *parent = nullptr);
@@ -82,6 +97,37 @@ public:
     Result deleteChannels(const QList<qint64> &ids);
     /// Type id → {name, defaultBaseUrl} of the channel types the relay can serve.
     Result channelTypeMetas();
+
+    // Channel tests (channeltestadmin.cpp): a real minimal request per model, stored in
+    // channel_tests. A single test answers aiproxy's ChannelTest; lists answer aiproxy's
+    // [{success, message, data}], failures only unless options.returnSuccess, models that
+    // cannot be tested left out.
+    void testChannelModel(qint64 id, const QString &model, const ChannelTestOptions &options,
+                          Done done);
+    void testChannel(qint64 id, const ChannelTestOptions &options, Done done);
+    /// Every model of every enabled channel (all channels with options.testDisabled), at most
+    /// kChannelTestConcurrency at a time.
+    void testAllChannels(const ChannelTestOptions &options, Done done);
+    static constexpr int kChannelTestConcurrency = 5;
+    /// The tester of this service (created on first use; call on the admin thread). Results of
+    /// its tests are stored in channel_tests.
+    ChannelTester *channelTester();
+
+    // Channel balances (channelbalanceadmin.cpp): fetched from the provider, stored on the
+    // channel (balance, balance_updated_at); a balance under the channel's balance_threshold
+    // (> 0) publishes a "balance_low" routing event. data = the balance.
+    void updateChannelBalance(qint64 id, Done done);
+    /// Every enabled channel whose provider has a balance API: data = [{channel_id, success,
+    /// balance, message}].
+    void updateAllChannelBalances(Done done);
+    /// The periodic refresh: enabled channels with enabled_auto_balance_check. \a done (may be
+    /// empty) is called when all answered.
+    void refreshAutoCheckedBalances(std::function<void()> done = {});
+    static constexpr int kBalanceConcurrency = 10;
+
+    /// Starts the periodic jobs (balance refresh every CHANNEL_BALANCE_REFRESH_SEC). Call once,
+    /// on the admin thread.
+    void startBackgroundJobs();
 
     // Groups (tenants).
     Result group(const QString &id);
@@ -152,6 +198,12 @@ private:
     Result upsertModelConfigs(QList<ModelConfig> &configs);
     /// Reloads the snapshot after a write (a failure is logged; the write stands).
     void changed();
+    /// The channel with \a id, or a 404 / storage error in \a failure.
+    std::optional<Channel> loadChannel(qint64 id, Result *failure);
+    /// Fetches the balances of \a channels (all with a balance API), stores them, publishes
+    /// low-balance events and reloads the snapshot once; \a done gets one entry per channel.
+    void updateBalances(const QList<Channel> &channels, std::function<void(QJsonArray)> done);
+    ChannelBalancer *channelBalancer();
 
     const GatewayConfig &m_config;
     Database *m_main;
@@ -159,4 +211,6 @@ private:
     LogWriter *m_logs;
     SnapshotStore *m_snapshots;
     RelayState *m_relayState;
+    ChannelTester *m_tester = nullptr;     ///< Created on the admin thread, on first use.
+    ChannelBalancer *m_balancer = nullptr; ///< Likewise.
 };

@@ -16,8 +16,14 @@ using UseCase = std::function<AdminService::Result(AdminService &service, AdminR
 /// Wraps a UseCase into a route handler that checks the admin key on the connection thread,
 /// then runs the use case on the admin thread and replies with the envelope.
 using Guard = std::function<Router::Handler(UseCase)>;
+/// A use case that answers later (upstream calls): it reads the request, starts an
+/// asynchronous AdminService use case and hands it \a done, called once on the admin thread.
+using AsyncUseCase =
+    std::function<void(AdminService &service, AdminRequest &in, AdminService::Done done)>;
+/// Guard for AsyncUseCase: the reply is sent when the use case calls done.
+using AsyncGuard = std::function<Router::Handler(AsyncUseCase)>;
 
-void installChannelRoutes(Router &router, const Guard &guarded);
+void installChannelRoutes(Router &router, const Guard &guarded, const AsyncGuard &guardedAsync);
 void installGroupRoutes(Router &router, const Guard &guarded);
 void installTokenRoutes(Router &router, const Guard &guarded);
 void installModelConfigRoutes(Router &router, const Guard &guarded);

@@ -3,6 +3,7 @@
 #include "adminservice.h"
 #include "gateway/providerpresets.h"
 #include "storage/channelrepository.h"
+#include "storage/channeltestrepository.h"
 
 namespace {
 
@@ -106,7 +107,15 @@ AdminService::Result AdminService::deleteChannel(qint64 id)
 AdminService::Result AdminService::deleteChannels(const QList<qint64> &ids)
 {
     ChannelRepository repository(*m_main);
-    return writeResult(repository, repository.remove(ids));
+    ChannelTestRepository tests(*m_main);
+    qint64 removed = -1;
+    const bool committed = repository.transaction([&] {
+        removed = repository.remove(ids);
+        return removed >= 0 && tests.removeForChannels(ids) >= 0;
+    });
+    if (!committed)
+        return storageError(tests.hasError() ? static_cast<const Repository &>(tests) : repository);
+    return writeResult(repository, removed);
 }
 
 AdminService::Result AdminService::channelTypeMetas()

@@ -20,10 +20,52 @@ ChannelFilter channelFilter(const AdminRequest &in, bool search)
     return filter;
 }
 
+AdminService::ChannelTestOptions testOptions(const AdminRequest &in)
+{
+    AdminService::ChannelTestOptions options;
+    options.successBody = in.flag(u"success_body"_s);
+    options.returnSuccess = in.flag(u"return_success"_s);
+    options.testDisabled = in.flag(u"test_disabled"_s);
+    return options;
+}
+
 } // namespace
 
-void AdminRoutes::installChannelRoutes(Router &router, const Guard &guarded)
+void AdminRoutes::installChannelRoutes(Router &router, const Guard &guarded,
+                                       const AsyncGuard &guardedAsync)
 {
+    // Tests and balances wait for upstreams: asynchronous use cases.
+    router.add("GET", u"/api/channels/test"_s,
+               guardedAsync([](AdminService &s, AdminRequest &in, AdminService::Done done) {
+                   s.testAllChannels(testOptions(in), std::move(done));
+               }));
+    router.add("GET", u"/api/channels/update_balance"_s,
+               guardedAsync([](AdminService &s, AdminRequest &, AdminService::Done done) {
+                   s.updateAllChannelBalances(std::move(done));
+               }));
+    router.add("GET", u"/api/channel/{id}/test"_s,
+               guardedAsync([](AdminService &s, AdminRequest &in, AdminService::Done done) {
+                   const qint64 id = in.pathId(u"id"_s);
+                   if (!in.ok())
+                       return done(in.error());
+                   s.testChannel(id, testOptions(in), std::move(done));
+               }));
+    // Model names may contain slashes (deepseek-ai/DeepSeek-V3): {*model} takes the rest.
+    router.add("GET", u"/api/channel/{id}/test/{*model}"_s,
+               guardedAsync([](AdminService &s, AdminRequest &in, AdminService::Done done) {
+                   const qint64 id = in.pathId(u"id"_s);
+                   if (!in.ok())
+                       return done(in.error());
+                   s.testChannelModel(id, in.path(u"model"_s), testOptions(in), std::move(done));
+               }));
+    router.add("GET", u"/api/channel/{id}/update_balance"_s,
+               guardedAsync([](AdminService &s, AdminRequest &in, AdminService::Done done) {
+                   const qint64 id = in.pathId(u"id"_s);
+                   if (!in.ok())
+                       return done(in.error());
+                   s.updateChannelBalance(id, std::move(done));
+               }));
+
     router.add("GET", u"/api/channels/all"_s,
                guarded([](AdminService &s, AdminRequest &) { return s.allChannels(); }));
     router.add("GET", u"/api/channels/type_metas"_s,

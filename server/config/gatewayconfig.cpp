@@ -71,6 +71,11 @@ constexpr Setting kSettings[] = {
      "wins (STREAM_IDLE_TIMEOUT)."},
     {"BANNED_RETEST_INTERVAL", "retest-interval", "s",
      "Re-test banned pairs this often (BANNED_RETEST_INTERVAL)."},
+    {"CHANNEL_TEST_TIMEOUT", "channel-test-timeout", "s",
+     "Longest a channel test or balance query may take (CHANNEL_TEST_TIMEOUT)."},
+    {"CHANNEL_BALANCE_REFRESH_SEC", "channel-balance-refresh", "s",
+     "Refresh the balances of channels with auto balance check every N s, 0 = never "
+     "(CHANNEL_BALANCE_REFRESH_SEC)."},
 };
 
 bool parseBool(const QString &text, bool *ok)
@@ -323,6 +328,8 @@ ConfigLoader::Result ConfigLoader::load(const QStringList &arguments,
     integer("AUTO_BAN_DURATION", &c.autoBanDurationSec, 1, 86400);
     integer("STREAM_IDLE_TIMEOUT", &c.streamIdleTimeoutSec, 1, 86400);
     integer("BANNED_RETEST_INTERVAL", &c.retestIntervalSec, 1, 86400);
+    integer("CHANNEL_TEST_TIMEOUT", &c.channelTestTimeoutSec, 1, 3600);
+    integer("CHANNEL_BALANCE_REFRESH_SEC", &c.channelBalanceRefreshSec, 0, 7 * 86400);
     if (c.adminKey.isEmpty() == false && c.adminKey.size() < 8)
         errors << QStringLiteral("ADMIN_KEY: must be at least 8 characters");
     return result;

@@ -39,6 +39,8 @@ struct GatewayConfig
     int autoBanDurationSec = 300;
     int retestIntervalSec = 30;
     int streamIdleTimeoutSec = 120; ///< Longest gap between a stream's chunks.
+    int channelTestTimeoutSec = 60;     ///< Longest a channel test or balance query may take.
+    int channelBalanceRefreshSec = 600; ///< Balance refresh period; 0 disables it.
 
     /// Resolved SQLite file (sqlitePath made absolute against dataDir).
     QString resolvedSqlitePath() const;

@@ -92,6 +92,7 @@ bool GatewayCore::start(QString *error)
             auto *timer = new QTimer(m_admin);
             connect(timer, &QTimer::timeout, m_admin, [this] { m_admin->reloadSnapshot(); });
             timer->start(m_config.configReloadSec * 1000);
+            m_admin->startBackgroundJobs();
         },
         Qt::BlockingQueuedConnection);
 

@@ -39,10 +39,7 @@ public:
         request.body = nativeBody;
         if (openaiPath == "/messages" && preset && !preset->anthropicPath.isEmpty()) {
             // An Anthropic client forwarded to the provider's own Anthropic endpoint.
-            const QUrl origin = QUrl(QString::fromUtf8(baseUrl(channel)))
-                                    .adjusted(QUrl::RemovePath | QUrl::RemoveQuery |
-                                              QUrl::RemoveFragment | QUrl::StripTrailingSlash);
-            request.url = origin.toEncoded() + preset->anthropicPath + "/messages";
+            request.url = origin(channel) + preset->anthropicPath + "/messages";
             request.headers = AnthropicWire::requestHeaders(channel.key, stream);
         } else {
             request.url =
@@ -51,6 +48,37 @@ public:
         }
         request.headers.append("Authorization: Bearer " + channel.key.toUtf8());
         return request;
+    }
+    std::optional<UpstreamRequest> balanceRequest(const Channel &channel) const override
+    {
+        const ProviderPresets::Preset *preset = ProviderPresets::instance().find(channel.type);
+        if (!preset || preset->balance.path.isEmpty())
+            return std::nullopt;
+        UpstreamRequest request;
+        request.method = "GET";
+        request.url = (preset->balance.fromOrigin ? origin(channel) : baseUrl(channel)) +
+                      preset->balance.path;
+        request.headers = {"Accept: application/json",
+                           "Authorization: Bearer " + channel.key.toUtf8()};
+        return request;
+    }
+    std::optional<double> parseBalance(const Channel &channel, const QByteArray &body,
+                                       QString *error) const override
+    {
+        const ProviderPresets::Preset *preset = ProviderPresets::instance().find(channel.type);
+        if (!preset || preset->balance.path.isEmpty())
+            return OpenAIFormatAdaptor::parseBalance(channel, body, error);
+        return preset->balance.read(body, error);
+    }
+
+private:
+    /// Scheme, host and port of the channel's base URL.
+    QByteArray origin(const Channel &channel) const
+    {
+        return QUrl(QString::fromUtf8(baseUrl(channel)))
+            .adjusted(QUrl::RemovePath | QUrl::RemoveQuery | QUrl::RemoveFragment |
+                      QUrl::StripTrailingSlash)
+            .toEncoded();
     }
 };
 

@@ -94,6 +94,24 @@ public:
         Q_UNUSED(body)
         return {};
     }
+    /// The provider's account balance query for \a channel; nullopt when the provider has no
+    /// balance API (the default).
+    virtual std::optional<UpstreamRequest> balanceRequest(const Channel &channel) const
+    {
+        Q_UNUSED(channel)
+        return std::nullopt;
+    }
+    /// The balance in \a body, the 2xx answer to balanceRequest(); nullopt and \a error when
+    /// it is not there.
+    virtual std::optional<double> parseBalance(const Channel &channel, const QByteArray &body,
+                                               QString *error) const
+    {
+        Q_UNUSED(channel)
+        Q_UNUSED(body)
+        *error = QStringLiteral("the provider has no balance API");
+        return std::nullopt;
+    }
+
     /// OpenAI request body (model already mapped) → native body; empty object + \a error when
     /// it cannot be expressed.
     virtual QJsonObject fromOpenAIRequest(const QJsonObject &openaiBody, QString *error) const = 0;

@@ -133,6 +133,12 @@ bool ChannelRepository::update(Channel &channel)
     return updateRows(kTable, columns(), values(channel), whereId(channel.id)) > 0;
 }
 
+bool ChannelRepository::updateBalance(qint64 id, double balance, qint64 updatedAtMs)
+{
+    return updateRows(kTable, {QStringLiteral("balance"), QStringLiteral("balance_updated_at")},
+                      {balance, updatedAtMs}, whereId(id)) > 0;
+}
+
 qint64 ChannelRepository::remove(const QList<qint64> &ids)
 {
     SqlWhere where;

@@ -30,6 +30,9 @@ public:
     bool insert(Channel &channel);
     /// Writes every column of \a channel (by id); false when it does not exist or on error.
     bool update(Channel &channel);
+    /// Sets the balance columns only (a balance query must not overwrite other fields changed
+    /// while it ran); false when the channel does not exist or on error.
+    bool updateBalance(qint64 id, double balance, qint64 updatedAtMs);
     /// Deletes the channels with \a ids; number deleted or -1.
     qint64 remove(const QList<qint64> &ids);
 };

@@ -12,13 +12,13 @@ AdaptorFixture::AdaptorFixture(const QString &tokenKey)
 {
 }
 
-bool AdaptorFixture::start(QString *error)
+bool AdaptorFixture::start(QString *error, const TestGateway::Options &options)
 {
     if (!m_mock.start()) {
         *error = QStringLiteral("the mock upstream could not listen");
         return false;
     }
-    return m_gateway.start(error);
+    return m_gateway.start(options, error);
 }
 
 bool AdaptorFixture::seed(const QString &group, const QList<RelaySeed::ChannelRow> &channels,
@@ -51,6 +51,16 @@ bool AdaptorFixture::addChannels(const QList<RelaySeed::ChannelRow> &channels, c
 QString AdaptorFixture::mockBase() const
 {
     return QStringLiteral("http://127.0.0.1:%1").arg(m_mock.port());
+}
+
+TestHttpResponse AdaptorFixture::admin(const QByteArray &method, const QString &pathAndQuery,
+                                       const QJsonObject &body) const
+{
+    TestHttpClient http(30000);
+    http.setDefaultHeader("Authorization", "Bearer " + TestGateway::adminKey.toUtf8());
+    if (method == "GET" || method == "DELETE")
+        return http.request(method, url(pathAndQuery));
+    return http.sendJson(method, url(pathAndQuery), body);
 }
 
 RawHttpClient::Response AdaptorFixture::post(const QByteArray &path, const QJsonObject &body,

@@ -4,6 +4,7 @@
 #include "rawhttpclient.h"
 #include "relayseed.h"
 #include "testgateway.h"
+#include "testhttpclient.h"
 
 #include <QSqlRecord>
 #include <QStringList>
@@ -15,8 +16,8 @@ class AdaptorFixture
 public:
     explicit AdaptorFixture(const QString &tokenKey);
 
-    /// Starts the mock and the gateway.
-    bool start(QString *error);
+    /// Starts the mock and the gateway (with \a options: PostgreSQL, configuration changes).
+    bool start(QString *error, const TestGateway::Options &options = {});
     /// Writes group \a group, the token, \a channels and their models' configs (owned by
     /// \a owner), then reloads the gateway's snapshot.
     bool seed(const QString &group, const QList<RelaySeed::ChannelRow> &channels, QString *error,
@@ -32,6 +33,13 @@ public:
     quint16 port() const { return m_gateway.port(); }
     /// The mock's address without a path ("http://127.0.0.1:<port>"): native APIs' base URL.
     QString mockBase() const;
+
+    /// http://127.0.0.1:<gateway port><pathAndQuery>
+    QUrl url(const QString &pathAndQuery) const { return m_gateway.url(pathAndQuery); }
+    /// An admin API call with the admin key: GET and DELETE without a body, other methods with
+    /// \a body as JSON.
+    TestHttpResponse admin(const QByteArray &method, const QString &pathAndQuery,
+                           const QJsonObject &body = {}) const;
 
     /// POST of \a body as JSON with the token (as an Anthropic client: in x-api-key).
     RawHttpClient::Response post(const QByteArray &path, const QJsonObject &body,

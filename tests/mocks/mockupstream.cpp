@@ -1,6 +1,7 @@
 #include "mockupstream.h"
 #include "mockanthropic_p.h"
 #include "mockbaiduiam_p.h"
+#include "mockbalance_p.h"
 #include "mockbedrock_p.h"
 #include "mockcohere_p.h"
 #include "mockdoc2x_p.h"
@@ -765,6 +766,11 @@ void MockUpstream::respond(const std::shared_ptr<Exchange> &exchange)
         respondDoc2x(exchange, path, requiredKey);
         return;
     }
+    if (MockWire::isBalancePath(request.method, path)) {
+        MockWire::Reply reply = MockWire::balanceReply(request, path, requiredKey);
+        sendReply(exchange, reply);
+        return;
+    }
     // Azure OpenAI: /openai/deployments/<deployment>/<operation>?api-version=…, key in api-key.
     const bool azure =
         path.startsWith("/openai/deployments/") || path.startsWith("/openai/responses");
@@ -816,6 +822,12 @@ void MockUpstream::respond(const std::shared_ptr<Exchange> &exchange)
     if (!requiredKey.isEmpty() && !keyMatches) {
         respondError(exchange, 401, errorMessage(401, model), errorKind(401).first,
                      errorKind(401).second);
+        return;
+    }
+    if (scenario == "error-echo-key") {
+        // Some OpenAI-compatible resellers quote the whole key they refused.
+        respondError(exchange, 401, "Invalid token: " + request.header("authorization").mid(7),
+                     "invalid_request_error", "\"invalid_api_key\"");
         return;
     }
     if (scenario.startsWith("error-text-")) {

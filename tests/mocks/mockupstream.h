@@ -39,8 +39,10 @@ struct Doc2xTasks;
 ///
 /// Fault scenarios are picked by the request's model name or an `X-Mock-Scenario` header:
 /// `error-<status>` (OpenAI error JSON with that status; `error-<status>-retry-<seconds>` adds
-/// `retry-after: <seconds>`), `error-text-<status>` (plain text body), `reset` (the connection
-/// closes before any answer), `drip-<ms>` (a stream pausing <ms> between events), `slow-first-byte` (waits firstByteDelayMs() before answering),
+/// `retry-after: <seconds>`), `error-text-<status>` (plain text body), `error-echo-key` (401
+/// whose message quotes the whole Bearer key, as some OpenAI-compatible resellers answer),
+/// `reset` (the connection closes before any answer), `drip-<ms>` (a stream pausing <ms>
+/// between events), `slow-first-byte` (waits firstByteDelayMs() before answering),
 /// `drop-mid-stream` (closes the socket after 2 events; without streaming, in the middle of the
 /// body) and `hang` (never answers).
 ///
@@ -231,6 +233,16 @@ struct Doc2xTasks;
 /// "page_idx","page_width","page_height","md":doc2xPageMarkdown(i),"score"},…]}}}` or, for
 /// `failed`, `{…"status":"failed","progress":N,"detail":kDoc2xFailureDetail}`; an unknown uid
 /// gets `{"code":"parse_status_not_found","msg":…}`.
+/// Providers' account balance APIs (tests/mocks/mockbalance.cpp), GET with `Authorization:
+/// Bearer <key>` (setRequiredApiKey() when set, else any key not starting with `sk-invalid`;
+/// OpenAI's 401 otherwise), each
+/// answering its provider's documented JSON shape: DeepSeek GET /user/balance (a USD entry,
+/// then CNY total_balance "110.00": kDeepSeekBalance), SiliconFlow GET /v1/user/info
+/// (data.balance "0.88", chargeBalance "88.00", totalBalance "88.88": kSiliconFlowBalance),
+/// Moonshot GET /v1/users/me/balance (data.available_balance kMoonshotBalance), OpenRouter GET
+/// /v1/credits (data.total_credits 100.5, total_usage 25.75: kOpenRouterBalance), StepFun GET
+/// /v1/accounts (balance kStepFunBalance) and Novita GET /openapi/v1/billing/balance/detail
+/// (availableBalance "1000000" in 1/10000 USD: kNovitaBalance).
 ///
 /// Runs on its own thread, so tests may block their own thread. Every request is recorded with
 /// what was answered; the observers are thread-safe, the signals come from the mock's thread.
@@ -359,6 +371,13 @@ public:
     /// words being lowercase runs of letters and digits.
     static constexpr int kRerankTokensPerDocument = 7;
     static double rerankScore(const QString &query, const QString &document);
+    /// The balances the balance APIs report (see the class comment).
+    static constexpr double kDeepSeekBalance = 110.0;
+    static constexpr double kSiliconFlowBalance = 88.88;
+    static constexpr double kMoonshotBalance = 49.58894;
+    static constexpr double kOpenRouterBalance = 74.75;
+    static constexpr double kStepFunBalance = 26.0;
+    static constexpr double kNovitaBalance = 100.0;
     /// Doc2x: status polls answered "processing" before a parse ends, the detail of a failed
     /// parse, and the picture on page 0 of every parse.
     static constexpr int kDoc2xProcessingPolls = 1;

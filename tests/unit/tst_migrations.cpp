@@ -13,7 +13,7 @@ namespace {
 
 QStringList kMainTables = {QStringLiteral("channels"), QStringLiteral("tenant_groups"),
                            QStringLiteral("tokens"), QStringLiteral("model_configs"),
-                           QStringLiteral("options")};
+                           QStringLiteral("options"), QStringLiteral("channel_tests")};
 
 QList<QPair<QString, qint64>> migrationRows(QSqlDatabase db)
 {
