@@ -84,6 +84,7 @@ void install(Router &router, AdminService *service, QObject *threadContext, cons
     installTokenRoutes(router, guarded);
     installModelConfigRoutes(router, guarded);
     installLogRoutes(router, guarded);
+    installMonitorRoutes(router, guarded);
 }
 
 } // namespace AdminRoutes

@@ -13,6 +13,7 @@
 #include <functional>
 #include <optional>
 
+class BanRetester;
 class ChannelBalancer;
 class ChannelTester;
 class Database;
@@ -125,9 +126,26 @@ public:
     void refreshAutoCheckedBalances(std::function<void()> done = {});
     static constexpr int kBalanceConcurrency = 10;
 
-    /// Starts the periodic jobs (balance refresh every CHANNEL_BALANCE_REFRESH_SEC). Call once,
-    /// on the admin thread.
+    /// Starts the periodic jobs (balance refresh every CHANNEL_BALANCE_REFRESH_SEC, re-tests of
+    /// banned pairs every BANNED_RETEST_INTERVAL). Call once, on the admin thread.
     void startBackgroundJobs();
+
+    // Channel health (monitoradmin.cpp), aiproxy's /api/monitor: error rates of the last
+    // 120 s (0 below 10 requests), bans, and the routing events (ours).
+    /// data = {"<channel id>": {"<model>": rate}}.
+    Result errorRates();
+    /// data = {"<model>": rate} of one channel.
+    Result channelErrorRates(qint64 channelId);
+    /// data = {"<model>": rate} over all channels.
+    Result modelErrorRates();
+    /// data = {"<model>": [channel ids banned for it]}.
+    Result bannedChannels();
+    /// Forgets error rates and lifts bans: all (\a channelId < 0), one channel's or one pair's.
+    Result clearChannelHealth(qint64 channelId = -1, const QString &model = QString());
+    /// data = the last \a limit routing events, newest first.
+    Result routingEvents(int limit);
+    /// The re-tester of banned pairs (created on first use; admin thread).
+    BanRetester *banRetester();
 
     // Groups (tenants).
     Result group(const QString &id);
@@ -174,6 +192,7 @@ public:
     Result deleteLogsBefore(qint64 timestampMs);
 
 private:
+    void startBalanceRefresh();
     /// 500 for a failed repository operation (the driver's text is logged, it holds no values).
     static Result storageError(const Repository &repository);
     /// ok(\a data) unless \a repository recorded an error.
@@ -213,4 +232,5 @@ private:
     RelayState *m_relayState;
     ChannelTester *m_tester = nullptr;     ///< Created on the admin thread, on first use.
     ChannelBalancer *m_balancer = nullptr; ///< Likewise.
+    BanRetester *m_retester = nullptr;     ///< Likewise.
 };

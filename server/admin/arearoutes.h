@@ -28,5 +28,6 @@ void installGroupRoutes(Router &router, const Guard &guarded);
 void installTokenRoutes(Router &router, const Guard &guarded);
 void installModelConfigRoutes(Router &router, const Guard &guarded);
 void installLogRoutes(Router &router, const Guard &guarded);
+void installMonitorRoutes(Router &router, const Guard &guarded);
 
 } // namespace AdminRoutes

@@ -144,7 +144,7 @@ void AdminService::refreshAutoCheckedBalances(std::function<void()> done)
     });
 }
 
-void AdminService::startBackgroundJobs()
+void AdminService::startBalanceRefresh()
 {
     if (m_config.channelBalanceRefreshSec <= 0)
         return;
