@@ -456,6 +456,24 @@ QList<const Channel *> RelayController::candidates(const Caller &caller, const Q
     return result;
 }
 
+bool RelayController::onlyDisabledChannelsServe(const Caller &caller, const QString &model) const
+{
+    if (!caller.token->models.isEmpty() &&
+        !caller.token->models.contains(model, Qt::CaseInsensitive))
+        return false;
+    const QStringList sets = caller.group->effectiveSets();
+    for (const Channel &channel : std::as_const(caller.snapshot->channels)) {
+        if (channel.status == Channel::Enabled ||
+            !channel.models.contains(model, Qt::CaseInsensitive))
+            continue;
+        for (const QString &set : channel.effectiveSets()) {
+            if (sets.contains(set))
+                return true;
+        }
+    }
+    return false;
+}
+
 const Channel *RelayController::pickChannel(const QList<const Channel *> &candidates,
                                             const QString &model) const
 {
@@ -653,6 +671,17 @@ void RelayController::handleRelay(HttpRequest &request, HttpExchange *exchange, 
         attempts->candidates = candidates(caller, model, mode);
     }
     if (attempts->candidates.isEmpty()) {
+        if (onlyDisabledChannelsServe(caller, model)) {
+            // The model exists for this caller; its channels are all switched off for now.
+            RelayContext refused = admitted;
+            refused.model = requestedModel;
+            this->refuse(exchange, *earlyProtocol, refused, 503,
+                         QStringLiteral("the upstream load is saturated: no enabled channel "
+                                        "serves the model '%1' right now, please retry later")
+                             .arg(requestedModel),
+                         QStringLiteral("no_available_channel"), QStringLiteral("server_error"));
+            return;
+        }
         refuse(404,
                QStringLiteral("The model '%1' does not exist or you do not have access to it")
                    .arg(requestedModel),

@@ -108,6 +108,9 @@ private:
     /// token may not use the model.
     QList<const Channel *> candidates(const Caller &caller, const QString &model,
                                       RelayMode mode) const;
+    /// No enabled channel serves \a model to the caller, but a disabled one of its sets does
+    /// (503 "saturated" rather than 404: the model exists, its channels are off for now).
+    bool onlyDisabledChannelsServe(const Caller &caller, const QString &model) const;
     /// The pick among \a candidates by priority, error rate and bans (see ChannelSelector).
     const Channel *pickChannel(const QList<const Channel *> &candidates,
                                const QString &model) const;

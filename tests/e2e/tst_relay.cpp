@@ -607,20 +607,35 @@ private Q_SLOTS:
 
     void clientDisconnectAbortsUpstream()
     {
-        m_mock.setStreamEventLimit(1);
+        constexpr int kDelivered = 3;
+        m_mock.setStreamEventLimit(kDelivered);
         RawHttpClient client;
         QVERIFY(
             startStreamAndWaitForFirstEvent(client, chatBody(QStringLiteral("gpt-4o-mini"), true)));
+        QVERIFY(client.waitFor(
+            [&client] { return client.peekResponse().events().size() >= kDelivered; }));
         const QByteArray requestId = client.peekResponse().header("x-request-id");
+        qint64 deliveredChars = 0;
+        for (const QByteArray &event : client.peekResponse().events()) {
+            const QJsonArray choices = eventJson(event).value("choices").toArray();
+            for (const QJsonValue &choice : choices)
+                deliveredChars +=
+                    choice.toObject().value("delta").toObject().value("content").toString().size();
+        }
+        QVERIFY(deliveredChars > 0);
         const int id = lastUpstreamId();
         QVERIFY(!m_mock.isPeerClosed(id));
         client.abort();
-        // The gateway drops its upstream connection (the mock still holds event 2).
+        // The gateway drops its upstream connection (the mock still holds the next event).
         QTRY_VERIFY_WITH_TIMEOUT(m_mock.isPeerClosed(id), 15000);
-        QCOMPARE(m_mock.eventsWritten(id), 1);
+        QCOMPARE(m_mock.eventsWritten(id), kDelivered);
         const QSqlRecord row = logRow(requestId);
         verifyLogRow(row, QStringLiteral("gpt-4o-mini"), 499, true,
                      QStringLiteral("/v1/chat/completions"));
+        // Billing policy: what was delivered is what is counted (no upstream usage came).
+        QCOMPARE(row.value("usage_source").toString(), QStringLiteral("estimated"));
+        QCOMPARE(row.value("output_tokens").toLongLong(), (deliveredChars + 3) / 4);
+        QVERIFY(row.value("input_tokens").toLongLong() > 0);
     }
 
     void hangingUpstreamAbortedOnDisconnect()

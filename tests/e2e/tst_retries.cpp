@@ -54,6 +54,13 @@ RawHttpClient::Headers pinned(const QString &key, const QByteArray &channelId)
     return headers;
 }
 
+RelaySeed::ChannelRow disabled(qint64 id, const QString &baseUrl, const QStringList &models)
+{
+    RelaySeed::ChannelRow row = channel(id, baseUrl, models, {}, 0);
+    row.status = 2;
+    return row;
+}
+
 quint16 closedPort()
 {
     QTcpServer server;
@@ -110,6 +117,7 @@ private Q_SLOTS:
     void failedAttemptIsRetriedOnAnotherChannel();
     void streamIsRetriedBeforeItsFirstByte();
     void callerErrorsAreNotRetried();
+    void streamCutAfterItsFirstByteIsNotRetried();
     void refusalsMoveOnWithoutUsingARetry();
     void exhaustedRetriesAnswerTheLastError();
     void transportFailureIsRetried();
@@ -118,6 +126,7 @@ private Q_SLOTS:
     void tooLongRetryAfterIsNotWaitedFor();
     void pinHeaderIsForInternalGroupsOnly();
     void slowAnswerTimesOutAndIsRetried();
+    void modelWithOnlyDisabledChannelsIsSaturated();
     void idleStreamIsCutButALongOneIsNot();
 };
 
@@ -128,17 +137,22 @@ void TstRetries::initTestCase()
     const QString base = m_fixture.mock().baseUrl();
     const QString down = QStringLiteral("http://127.0.0.1:%1/v1").arg(closedPort());
     QList<RelaySeed::ChannelRow> channels{
-        channel(1, base, {"m-500", "m-stream", "m-400", "m-exhaust", "m-refuse", "m-cool", "m-pin"},
-                {{"m-500", "error-500"},
-                 {"m-stream", "reset"},
-                 {"m-400", "error-400"},
-                 {"m-exhaust", "error-502"},
-                 {"m-refuse", "error-401"},
-                 {"m-cool", "error-429-retry-30"},
-                 {"m-pin", "error-500"}},
-                1'000'000),
-        channel(2, base, {"m-500", "m-stream", "m-400", "m-exhaust", "m-refuse", "m-cool", "m-pin"},
-                {{"m-exhaust", "error-503"}, {"m-refuse", "error-500"}}, 1000),
+        channel(
+            1, base,
+            {"m-500", "m-stream", "m-400", "m-exhaust", "m-refuse", "m-cool", "m-pin", "m-drop"},
+            {{"m-500", "error-500"},
+             {"m-stream", "reset"},
+             {"m-400", "error-400"},
+             {"m-exhaust", "error-502"},
+             {"m-refuse", "error-401"},
+             {"m-cool", "error-429-retry-30"},
+             {"m-pin", "error-500"},
+             {"m-drop", "drop-mid-stream"}},
+            1'000'000),
+        channel(
+            2, base,
+            {"m-500", "m-stream", "m-400", "m-exhaust", "m-refuse", "m-cool", "m-pin", "m-drop"},
+            {{"m-exhaust", "error-503"}, {"m-refuse", "error-500"}}, 1000),
         channel(3, base, {"m-refuse"}, {}, 1),
         channel(4, down, {"m-down"}, {}, 1'000'000),
         channel(5, base, {"m-down"}, {}, 1),
@@ -150,6 +164,7 @@ void TstRetries::initTestCase()
                 0),
         channel(7, base, {"m-hang"}, {{"m-hang", "hang"}}, 1'000'000),
         channel(8, base, {"m-hang"}, {}, 1),
+        disabled(9, base, {"m-off"}),
     };
     QVERIFY2(m_fixture.seed(kGroup, channels, &error), qPrintable(error));
     QSqlDatabase db = m_fixture.core()->mainDatabase()->connection();
@@ -230,6 +245,21 @@ void TstRetries::callerErrorsAreNotRetried()
     QCOMPARE(response.status, 400);
     QCOMPARE(keysSince(first).size(), 1);
     QCOMPARE(m_fixture.logRow(response).value("retry_times").toInt(), 0);
+    QVERIFY(retryRows(response.header("x-request-id")).isEmpty());
+}
+
+void TstRetries::streamCutAfterItsFirstByteIsNotRetried()
+{
+    // The client has events already: the cut ends its stream with an error event instead.
+    const int first = nextMockId();
+    const auto response = chat(QStringLiteral("m-drop"), true);
+    QCOMPARE(response.status, 200);
+    QCOMPARE(response.events().size(), MockUpstream::kDropAfterEvents + 1);
+    QVERIFY(response.events().last().contains("\"error\""));
+    QCOMPARE(keysSince(first), QList<QByteArray>{"Bearer sk-channel-1"});
+    const QSqlRecord row = m_fixture.logRow(response);
+    QCOMPARE(row.value("code").toInt(), 502);
+    QCOMPARE(row.value("retry_times").toInt(), 0);
     QVERIFY(retryRows(response.header("x-request-id")).isEmpty());
 }
 
@@ -400,6 +430,20 @@ void TstRetries::idleStreamIsCutButALongOneIsNot()
     const QSqlRecord row = m_fixture.logRow(response);
     QCOMPARE(row.value("code").toInt(), 504);
     QVERIFY(row.value("content").toString().contains(QLatin1String("idle")));
+}
+
+void TstRetries::modelWithOnlyDisabledChannelsIsSaturated()
+{
+    const int first = nextMockId();
+    const auto response = chat(QStringLiteral("m-off"));
+    QCOMPARE(response.status, 503);
+    const QJsonObject error = response.json().value("error").toObject();
+    QCOMPARE(error.value("code").toString(), QStringLiteral("no_available_channel"));
+    QVERIFY(error.value("message").toString().contains(QLatin1String("saturated")));
+    QCOMPARE(m_fixture.mock().requestCount(), first - 1);
+    QCOMPARE(m_fixture.logRow(response).value("code").toInt(), 503);
+    // A model nobody serves is still a 404.
+    QCOMPARE(chat(QStringLiteral("m-nowhere")).status, 404);
 }
 
 QTEST_GUILESS_MAIN(TstRetries)
