@@ -335,6 +335,18 @@ private Q_SLOTS:
         QCOMPARE(lastUpstreamId(), before); // Nothing reached the upstream.
     }
 
+    void modelOfDisabledChannelsGets503()
+    {
+        // The model exists, its only channel is switched off: temporary, not "not found".
+        const int before = lastUpstreamId();
+        const auto response =
+            post("/v1/chat/completions", chatBody(QStringLiteral("disabled-only-model"), false));
+        QCOMPARE(response.status, 503);
+        QCOMPARE(response.json().value("error").toObject().value("code").toString(),
+                 QStringLiteral("no_available_channel"));
+        QCOMPARE(lastUpstreamId(), before);
+    }
+
     void unknownModelGets404()
     {
         const int before = lastUpstreamId();
@@ -343,12 +355,10 @@ private Q_SLOTS:
             QString model;
             QString key;
         };
-        const QList<Case> cases = {
-            {QStringLiteral("no-such-model"), kAllKey},
-            {QStringLiteral("no-config-model"), kAllKey},     // No model config.
-            {QStringLiteral("disabled-only-model"), kAllKey}, // Channel disabled.
-            {QStringLiteral("vip-model"), kAllKey},           // Other set.
-            {QStringLiteral("gpt-4o"), kLimitedKey}};         // Not the token's.
+        const QList<Case> cases = {{QStringLiteral("no-such-model"), kAllKey},
+                                   {QStringLiteral("no-config-model"), kAllKey}, // No model config.
+                                   {QStringLiteral("vip-model"), kAllKey},       // Other set.
+                                   {QStringLiteral("gpt-4o"), kLimitedKey}};     // Not the token's.
         for (const Case &c : cases) {
             const auto response =
                 post("/v1/chat/completions", chatBody(c.model, false), auth(c.key));
