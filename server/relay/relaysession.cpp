@@ -128,6 +128,9 @@ void RelaySession::writeStream(const QByteArray &data)
         return;
     if (!m_streamStarted) {
         m_streamStarted = true;
+        // No retry from here on: let go of what a retry needed (the request body, kept for
+        // replays), so a long stream holds no more than its own state.
+        m_context.retry = nullptr;
         m_exchange->beginStream(200, "text/event-stream; charset=utf-8",
                                 {{"Cache-Control", "no-cache"}, {"X-Accel-Buffering", "no"}});
     }
