@@ -78,6 +78,8 @@ struct RelayContext
     std::function<bool(int status, const QString &message, qint64 retryAfterMs)> retry;
     /// Attempts before this one (the log row's retry_times).
     int retryTimes = 0;
+    /// When this attempt started (Unix ms; a retry row's latency is this attempt's own).
+    qint64 attemptAtMs = 0;
     /// Until the answer (not streamed) or its first byte (streams); 0: no limit.
     qint64 firstByteTimeoutMs = 0;
     /// Streams: the longest gap between chunks; 0: no limit.

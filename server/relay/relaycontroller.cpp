@@ -806,6 +806,7 @@ void RelayController::dispatch(const std::shared_ptr<Attempts> &attempts, const 
         outbound.contentType = attempts->contentType;
     if (context.rawForward)
         outbound.headers = attempts->clientHeaders;
+    context.attemptAtMs = QDateTime::currentMSecsSinceEpoch();
     QPointer<HttpExchange> client(exchange);
     const qint64 channelId = channel->id;
     context.retry = [this, attempts, client, channelId](int status, const QString &message,
@@ -826,7 +827,9 @@ bool RelayController::retry(const std::shared_ptr<Attempts> &attempts,
     const QString &model = attempts->base.model;
     const qint64 now = m_state->nowMs();
     if (retryAfterMs > 0) {
-        m_state->health.coolDown(channelId, model, now + retryAfterMs);
+        // Other requests leave the channel alone for that long, a ban's length at most.
+        m_state->health.coolDown(channelId, model,
+                                 now + qMin(retryAfterMs, m_state->health.settings().banMs));
         attempts->retryAt.insert(channelId, now + retryAfterMs);
     }
     if (verdict == RetryPolicy::Verdict::Exclude) {
@@ -835,39 +838,49 @@ bool RelayController::retry(const std::shared_ptr<Attempts> &attempts,
         attempts->failed.insert(channelId);
         ++attempts->failures[channelId];
     }
+    // 1. An untried channel that is neither banned nor cooling down, at once.
     QList<const Channel *> untried;
+    QList<const Channel *> untriedBlocked;
     for (const Channel *candidate : std::as_const(attempts->candidates)) {
-        if (!attempts->failed.contains(candidate->id) &&
-            !attempts->excluded.contains(candidate->id))
-            untried.append(candidate);
+        if (attempts->failed.contains(candidate->id) || attempts->excluded.contains(candidate->id))
+            continue;
+        (m_state->health.isBlocked(candidate->id, model, now) ? untriedBlocked : untried)
+            .append(candidate);
     }
     // A refusal moves on without using up a retry; a failure uses one.
     bool usesRetry = verdict == RetryPolicy::Verdict::Retry;
     const Channel *next = pickChannel(untried, model);
     qint64 delayMs = 0;
     if (!next) {
-        // Every channel failed: reuse the healthiest one that did not refuse, after a backoff.
-        double bestRate = ChannelSelector::kHealthyRate;
+        // 2. Every usable channel failed: the one that did not refuse, is not banned, is healthy
+        // enough (at most 0.85) and can be retried soonest (its Retry-After or a backoff).
         for (const Channel *candidate : std::as_const(attempts->candidates)) {
-            if (attempts->excluded.contains(candidate->id))
+            if (!attempts->failed.contains(candidate->id) ||
+                attempts->excluded.contains(candidate->id) ||
+                m_state->health.isBanned(candidate->id, model, now) ||
+                m_state->health.errorRate(candidate->id, model, now) >
+                    ChannelSelector::kHealthyRate)
                 continue;
-            const double rate = m_state->health.errorRate(candidate->id, model, now);
-            if (rate <= bestRate) {
-                bestRate = rate;
+            const qint64 retryAt = attempts->retryAt.value(candidate->id, -1);
+            const qint64 delay =
+                RetryPolicy::sameChannelBackoffMs(attempts->failures.value(candidate->id, 1),
+                                                  retryAt < 0 ? -1 : qMax<qint64>(0, retryAt - now),
+                                                  QRandomGenerator::global()->generate());
+            // A longer pause than a client should wait is not an option.
+            if (delay <= RetryPolicy::kMaxRetryAfterMs && (!next || delay < delayMs)) {
                 next = candidate;
+                delayMs = delay;
             }
         }
-        if (!next)
-            return false;
-        const qint64 retryAt = attempts->retryAt.value(next->id, -1);
-        delayMs =
-            RetryPolicy::sameChannelBackoffMs(attempts->failures.value(next->id, 1),
-                                              retryAt < 0 ? -1 : qMax<qint64>(0, retryAt - now),
-                                              QRandomGenerator::global()->generate());
-        if (delayMs > RetryPolicy::kMaxRetryAfterMs)
-            return false; // The provider asked for a longer pause than a client should wait.
-        usesRetry = true;
+        usesRetry = usesRetry || next;
     }
+    if (!next) {
+        // 3. Last resort: a banned or cooling channel not tried yet.
+        next = pickChannel(untriedBlocked, model);
+        delayMs = 0;
+    }
+    if (!next)
+        return false;
     if (usesRetry && attempts->retriesLeft <= 0)
         return false;
     if (usesRetry)
@@ -882,6 +895,8 @@ bool RelayController::retry(const std::shared_ptr<Attempts> &attempts,
         gone.channel = *next;
         m_logs->enqueue(gone.logRecord(
             499, QStringLiteral("connection closed while the relay waited to retry")));
+        if (client)
+            client->abandon();
     });
     return true;
 }
@@ -914,8 +929,14 @@ void RelayController::startUpstream(RelayContext context, HttpExchange *exchange
             QList<CredentialWaiter> &waiters = m_credentialWaiters[key];
             waiters.append(
                 [this, client, context, outbound](int status, const QString &problem) mutable {
-                    if (!client)
-                        return; // The client left while the credential was fetched.
+                    if (!client || client->isClientGone()) {
+                        // The client left while the credential was fetched.
+                        m_logs->enqueue(context.logRecord(
+                            499, QStringLiteral("connection closed before the request was sent")));
+                        if (client)
+                            client->abandon();
+                        return;
+                    }
                     if (!problem.isEmpty()) {
                         // Refused credentials exclude the channel; an unreachable endpoint is a
                         // failure like any other.
@@ -923,7 +944,8 @@ void RelayController::startUpstream(RelayContext context, HttpExchange *exchange
                             context, client, 502,
                             QStringLiteral("could not obtain the channel's credentials: %1")
                                 .arg(problem),
-                            status >= 400 && status < 500 ? 401 : 502);
+                            status >= 400 && status < 500 && status != 408 && status != 429 ? 401
+                                                                                            : 502);
                         return;
                     }
                     startUpstream(std::move(context), client, std::move(outbound), true);
@@ -981,6 +1003,7 @@ void RelayController::failBeforeUpstream(const RelayContext &context, HttpExchan
     if (context.retry && context.retry(channelStatus, message, -1)) {
         LogRecord record = context.logRecord(status, message);
         record.retryAttempt = true;
+        record.latencyMs = record.createdAt - context.attemptAtMs;
         m_logs->enqueue(std::move(record));
         return;
     }

@@ -62,11 +62,17 @@ RelaySession::RelaySession(RelayContext context, HttpExchange *exchange, Upstrea
     connect(call, &UpstreamCall::finished, this, &RelaySession::onFinished);
     connect(exchange, &HttpExchange::clientGone, this, &RelaySession::onClientGone);
     connect(exchange, &HttpExchange::drained, this, [this] {
+        if (!m_paused)
+            return;
+        m_paused = false;
         if (m_call)
             m_call->resume();
+        m_lastActivityMs = QDateTime::currentMSecsSinceEpoch();
         if (m_gotData && m_context.idleTimeoutMs > 0 && !m_done)
             m_deadline->start(int(m_context.idleTimeoutMs));
     });
+    if (exchange->isClientGone()) // Gone while the attempt was prepared: end it at once.
+        QMetaObject::invokeMethod(this, &RelaySession::onClientGone, Qt::QueuedConnection);
     m_deadline = new QTimer(this);
     m_deadline->setSingleShot(true);
     connect(m_deadline, &QTimer::timeout, this, &RelaySession::onTimeout);
@@ -78,6 +84,14 @@ void RelaySession::onTimeout()
 {
     if (m_done || !m_call)
         return;
+    if (m_gotData) {
+        // The idle clock is re-armed lazily: chunks only note the time they came.
+        const qint64 idleFor = QDateTime::currentMSecsSinceEpoch() - m_lastActivityMs;
+        if (idleFor < m_context.idleTimeoutMs) {
+            m_deadline->start(int(m_context.idleTimeoutMs - idleFor));
+            return;
+        }
+    }
     const QString error = m_gotData ? QStringLiteral("timed out: the stream was idle for %1 s")
                                           .arg(double(m_context.idleTimeoutMs) / 1000)
                                     : QStringLiteral("timed out: no answer within %1 s")
@@ -89,6 +103,7 @@ void RelaySession::onTimeout()
 void RelaySession::pauseUpstream()
 {
     m_call->pause();
+    m_paused = true;
     m_deadline->stop(); // A slow client is not an idle upstream.
 }
 
@@ -156,11 +171,14 @@ void RelaySession::onData(const QByteArray &data)
     if (m_done)
         return;
     if (m_streaming || m_binaryStream) {
-        m_gotData = true;
-        if (m_context.idleTimeoutMs > 0)
-            m_deadline->start(int(m_context.idleTimeoutMs));
-        else
-            m_deadline->stop();
+        m_lastActivityMs = QDateTime::currentMSecsSinceEpoch();
+        if (!m_gotData) { // The first byte: from now on the idle limit applies.
+            m_gotData = true;
+            if (m_context.idleTimeoutMs > 0)
+                m_deadline->start(int(m_context.idleTimeoutMs));
+            else
+                m_deadline->stop();
+        }
     }
     if (m_binaryStream) {
         if (m_exchange)
@@ -234,6 +252,10 @@ void RelaySession::forwardEvents(const QList<SseParser::Event> &events)
         return;
     QByteArray out;
     for (const SseParser::Event &event : events) {
+        // Keep-alive comments before the first event are not forwarded: they would start the
+        // client's stream and rule out a retry.
+        if (event.isCommentOnly && !m_streamStarted && out.isEmpty())
+            continue;
         QList<QJsonObject> chunks;
         if (m_decoder) {
             chunks = m_decoder->onEvent(event);
@@ -299,6 +321,7 @@ void RelaySession::onFinished(int curlCode, const QString &error)
 {
     if (m_done)
         return;
+    const bool timeout = error.contains(QLatin1String("timed out"), Qt::CaseInsensitive);
     if (m_binaryStream) {
         if (m_exchange) {
             if (curlCode != 0)
@@ -306,16 +329,19 @@ void RelaySession::onFinished(int curlCode, const QString &error)
             else
                 m_exchange->endStream();
         }
-        complete(curlCode != 0 ? 502 : m_upstreamStatus,
+        complete(curlCode == 0 ? m_upstreamStatus
+                 : timeout     ? 504
+                               : 502,
                  curlCode != 0 ? QStringLiteral("upstream stream failed: %1").arg(error)
                                : QString());
         return;
     }
-    const bool timeout = error.contains(QLatin1String("timed out"), Qt::CaseInsensitive);
     if (m_streaming) {
-        forwardEvents(m_framer->finish());
-        if (curlCode == 0)
+        // A failed transfer's unterminated last event is dropped, not forwarded half.
+        if (curlCode == 0) {
+            forwardEvents(m_framer->finish());
             finishDecoder();
+        }
         QString errorText = m_streamError;
         if (curlCode != 0) {
             errorText = QStringLiteral("upstream stream failed: %1").arg(error);
@@ -499,8 +525,11 @@ void RelaySession::complete(int status, const QString &errorText)
         record.usage.totalTokens = record.usage.inputTokens + record.usage.outputTokens;
         record.usageSource = QStringLiteral("estimated");
     }
+    // The channel's own status (a refused key stays a 401 for the bans, though the client got a
+    // 502), unless the client left.
+    const int channelStatus = m_upstreamStatus >= 300 && status != 499 ? m_upstreamStatus : status;
     if (m_context.state && !m_context.skipLog && m_context.channel.id != 0)
-        m_context.state->health.record(m_context.channel, m_context.model, status,
+        m_context.state->health.record(m_context.channel, m_context.model, channelStatus,
                                        m_context.state->nowMs());
     if (m_logs && !m_context.skipLog)
         m_logs->enqueue(std::move(record));

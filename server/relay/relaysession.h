@@ -78,6 +78,8 @@ private:
     bool m_retried = false;       ///< This attempt failed and another one follows.
     qint64 m_startedAtMs;
     bool m_gotData = false;       ///< A stream's first body bytes arrived.
+    bool m_paused = false;        ///< The upstream is paused for a slow client.
+    qint64 m_lastActivityMs = 0;  ///< When the stream's last bytes came (idle limit).
     QTimer *m_deadline = nullptr; ///< First-byte, whole-answer or idle deadline.
     QByteArray m_body;            ///< Non-streamed response or error body (bounded).
     Usage m_usage;

@@ -31,7 +31,8 @@ qint64 modeDefaultMs(RelayMode mode, bool stream, qint64 promptTokens)
 
 qint64 secondsMs(const QJsonObject &config, const char *name)
 {
-    const double seconds = config.value(QLatin1String(name)).toDouble();
+    // At most ~23 days: timers take an int of milliseconds.
+    const double seconds = qMin(config.value(QLatin1String(name)).toDouble(), 2'000'000.0);
     return seconds > 0 ? qint64(seconds * 1000) : 0;
 }
 

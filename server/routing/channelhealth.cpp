@@ -151,13 +151,18 @@ void ChannelHealth::renewBan(qint64 channelId, const QString &model, const QStri
 bool ChannelHealth::unban(qint64 channelId, const QString &model, const QString &reason,
                           qint64 nowMs)
 {
+    if (!isBanned(channelId, model, nowMs))
+        return false;
+    // The failures that caused the ban must not ban the pair again at its next error: forgotten
+    // before the ban goes, so no concurrent record() sees the old rate without the ban.
+    m_monitor.clear(channelId, model);
     {
         QMutexLocker lock(&m_mutex);
-        if (!m_bans.remove(pairKey(channelId, model)))
+        const QString key = pairKey(channelId, model);
+        m_coolUntil.remove(key);
+        if (!m_bans.remove(key))
             return false;
     }
-    // The failures that caused the ban must not ban the pair again at its next error.
-    m_monitor.clear(channelId, model);
     publish("unban", "info", channelId, model, reason, nowMs);
     return true;
 }

@@ -31,15 +31,15 @@ qint64 retryAfterMs(const QByteArray &header, qint64 nowMs)
         return -1;
     bool isNumber = false;
     const double seconds = value.toDouble(&isNumber);
-    if (isNumber)
-        return seconds < 0 ? -1 : qint64(seconds * 1000);
+    if (isNumber) // A day at most: the value only matters up to the longest wait.
+        return !qIsFinite(seconds) || seconds < 0 ? -1 : qint64(qMin(seconds, 86400.0) * 1000);
     // IMF-fixdate, e.g. "Wed, 21 Oct 2015 07:28:00 GMT".
     QDateTime at = QLocale::c().toDateTime(QString::fromLatin1(value).chopped(4),
                                            QStringLiteral("ddd, dd MMM yyyy HH:mm:ss"));
     if (!at.isValid() || !value.endsWith(" GMT"))
         return -1;
     at.setTimeSpec(Qt::UTC);
-    return qMax<qint64>(0, at.toMSecsSinceEpoch() - nowMs);
+    return qBound(qint64(0), at.toMSecsSinceEpoch() - nowMs, qint64(86'400'000));
 }
 
 qint64 sameChannelBackoffMs(int failures, qint64 retryAfterMs, quint32 random)

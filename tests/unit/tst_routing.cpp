@@ -156,6 +156,9 @@ void TstRouting::retryAfterHeader()
     QCOMPARE(RetryPolicy::retryAfterMs("", now), -1);
     QCOMPARE(RetryPolicy::retryAfterMs("soon", now), -1);
     QCOMPARE(RetryPolicy::retryAfterMs("-4", now), -1);
+    QCOMPARE(RetryPolicy::retryAfterMs("inf", now), -1);
+    QCOMPARE(RetryPolicy::retryAfterMs("nan", now), -1);
+    QCOMPARE(RetryPolicy::retryAfterMs("1e17", now), 86'400'000); // A day at most.
 }
 
 void TstRouting::backoffGrowsAndHonoursRetryAfter()
