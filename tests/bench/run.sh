@@ -30,29 +30,14 @@ MODEL="gpt-4o-mini"
 SSE_MODEL="gpt-4o-mini-sse"
 SLOW_MODEL="slow-model"
 
-log() { printf '[bench] %s\n' "$*" >&2; }
-die() { log "error: $*"; exit 1; }
+LOG_TAG=bench
+# shellcheck source=common.sh
+source "$HERE/common.sh"
 
 # ------------------------------------------------------------------ cleanup
 TMP=""
 NGINX_PID=""
 GW_PID=""
-
-stop_pid() { # pid signal grace_seconds
-  local pid="$1" sig="$2" grace="$3" i
-  [[ -n "$pid" ]] || return 0
-  kill -0 "$pid" 2>/dev/null || return 0
-  kill "-$sig" "$pid" 2>/dev/null || true
-  for ((i = 0; i < grace * 10; i++)); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  if kill -0 "$pid" 2>/dev/null; then
-    log "pid $pid still alive after ${grace}s, sending KILL"
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
-  wait "$pid" 2>/dev/null || true
-}
 
 cleanup() {
   local rc=$?
@@ -76,19 +61,6 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # ------------------------------------------------------------------ helpers
-free_port() {
-  local py
-  for py in python3 /usr/bin/python3; do
-    if command -v "$py" >/dev/null 2>&1; then
-      if "$py" -c 'import socket
-s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()' 2>/dev/null; then
-        return 0
-      fi
-    fi
-  done
-  node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close();})'
-}
-
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 
 # wait_http URL SECONDS: until the server answers anything over HTTP.
@@ -99,31 +71,6 @@ wait_http() {
     sleep 0.1
   done
   return 1
-}
-
-# json_get FIELD.PATH < json : prints the value (strings raw, others as JSON).
-json_get() {
-  node -e '
-let d = "";
-process.stdin.on("data", (c) => (d += c)).on("end", () => {
-  let v;
-  try { v = JSON.parse(d); } catch (e) { console.error("not JSON: " + d.slice(0, 300)); process.exit(1); }
-  for (const k of process.argv[1].split(".").filter(Boolean)) v = v == null ? undefined : v[k];
-  if (v === undefined) process.exit(1);
-  console.log(typeof v === "string" ? v : JSON.stringify(v));
-});' "$1"
-}
-
-# admin METHOD PATH [BODY] : call the admin API, require success=true, print the response.
-admin() {
-  local method="$1" path="$2" body="${3:-}" resp
-  local args=(-sS -m 15 -X "$method" -H "Authorization: Bearer $ADMIN_KEY")
-  [[ -n "$body" ]] && args+=(-H 'Content-Type: application/json' --data "$body")
-  resp="$(curl "${args[@]}" "http://127.0.0.1:$GW_PORT$path")" || die "admin $method $path: request failed"
-  if [[ "$(printf '%s' "$resp" | json_get success 2>/dev/null || true)" != "true" ]]; then
-    die "admin $method $path failed: ${resp:0:400}"
-  fi
-  printf '%s' "$resp"
 }
 
 # ------------------------------------------------------------------ setup
@@ -228,12 +175,7 @@ if [[ "$SKIP_GATEWAY" != 1 ]]; then
     exec "$GW_BIN"
   ) > "$TMP/gateway.log" 2>&1 &
   GW_PID=$!
-  for ((i = 0; i < 300; i++)); do
-    kill -0 "$GW_PID" 2>/dev/null || die "gateway exited: $(tail -n 30 "$TMP/gateway.log")"
-    curl -s -o /dev/null -m 1 "http://127.0.0.1:$GW_PORT/" && break
-    sleep 0.1
-  done
-  ((i < 300)) || die "gateway did not answer on 127.0.0.1:$GW_PORT within 30 s"
+  wait_gateway "$GW_PID" "$GW_PORT" "$TMP/gateway.log"
   log "gateway: 127.0.0.1:$GW_PORT (pid $GW_PID)"
 
   # Model configs first, then channels pointing at the canned upstreams.

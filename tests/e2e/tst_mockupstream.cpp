@@ -3,6 +3,7 @@
 #include "mockupstream.h"
 #include "rawhttpclient.h"
 
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -476,6 +477,8 @@ private Q_SLOTS:
                  "events were not spaced by the configured delay");
     }
 
+    void statsEndpoint();
+
     void connectionClose()
     {
         const auto response =
@@ -489,6 +492,54 @@ private:
     std::unique_ptr<MockUpstream> m_mock;
     RawHttpClient m_client;
 };
+
+// GET /mock/stats: requests counted by Authorization, its own requests left out, the log on demand.
+void TestMockUpstream::statsEndpoint()
+{
+    const qint64 before = QDateTime::currentMSecsSinceEpoch();
+    QCOMPARE(m_client.request("POST", "/v1/chat/completions", chatBody("gpt-4o-mini", false), kJson)
+                 .status,
+             200);
+    QCOMPARE(m_client.request("POST", "/v1/chat/completions", chatBody("error-500", false), kJson)
+                 .status,
+             500);
+    QCOMPARE(m_client
+                 .request("POST", "/v1/chat/completions", chatBody("gpt-4o-mini", false),
+                          {{"Authorization", "Bearer sk-other"}})
+                 .status,
+             200);
+    QCOMPARE(m_client.request("GET", "/v1/models", QByteArray(), {}).status, 200);
+    auto response = m_client.request("GET", "/mock/stats", QByteArray(), {});
+    QCOMPARE(response.status, 200);
+    QCOMPARE(response.header("content-type"), QByteArray("application/json"));
+    QJsonObject stats = response.json();
+    QCOMPARE(stats.value("requests").toInt(), 4);
+    const QJsonObject expected{{"Bearer sk-channel-key", 2}, {"Bearer sk-other", 1}};
+    QCOMPARE(stats.value("by_authorization").toObject(), expected);
+    QVERIFY(!stats.contains("log"));
+
+    response = m_client.request("GET", "/mock/stats?requests=1", QByteArray(), {});
+    stats = response.json();
+    QCOMPARE(stats.value("requests").toInt(), 4); // The first stats request is not counted.
+    const QJsonArray log = stats.value("log").toArray();
+    QCOMPARE(log.size(), 4);
+    const int statuses[] = {200, 500, 200, 200};
+    const char *keys[] = {"Bearer sk-channel-key", "Bearer sk-channel-key", "Bearer sk-other", ""};
+    qint64 previous = before;
+    for (int i = 0; i < 4; ++i) {
+        const QJsonObject entry = log.at(i).toObject();
+        QCOMPARE(entry.value("id").toInt(), i + 1);
+        QCOMPARE(entry.value("status").toInt(), statuses[i]);
+        QCOMPARE(entry.value("authorization").toString(), QString::fromLatin1(keys[i]));
+        const qint64 receivedAt = entry.value("received_at_ms").toInteger();
+        QVERIFY(receivedAt >= previous);
+        QVERIFY(receivedAt <= QDateTime::currentMSecsSinceEpoch());
+        previous = receivedAt;
+    }
+    m_mock->clearRecords();
+    QCOMPARE(m_client.request("GET", "/mock/stats", QByteArray(), {}).json(),
+             QJsonObject({{"requests", 0}, {"by_authorization", QJsonObject()}}));
+}
 
 QTEST_GUILESS_MAIN(TestMockUpstream)
 #include "tst_mockupstream.moc"

@@ -17,7 +17,8 @@ int main(int argc, char **argv)
         "on /api/chat and /api/embed and Cohere's v2 on /v2/chat, /v2/embed and /v2/rerank. "
         "Models named error-<status>, error-text-<status>, slow-first-byte, drop-mid-stream, "
         "hang (or, on /v1/messages, /api/chat and /v2/chat, error-event-mid-stream) select a "
-        "fault; any other model answers normally."));
+        "fault; any other model answers normally. GET /mock/stats counts the requests received "
+        "by Authorization header (?requests=1 adds the log of every request)."));
     parser.addHelpOption();
     const QCommandLineOption hostOption(QStringLiteral("host"),
                                         QStringLiteral("Address to listen on."),

@@ -561,7 +561,34 @@ void MockUpstream::clearRecords()
     QMutexLocker lock(&m_mutex);
     m_records.clear();
     m_order.clear();
+    m_statsRequests = 0;
+    m_byAuthorization.clear();
     m_maxActive = m_active;
+}
+
+QByteArray MockUpstream::statsJson(bool withLog) const
+{
+    QMutexLocker lock(&m_mutex);
+    QJsonObject counts;
+    for (auto it = m_byAuthorization.cbegin(); it != m_byAuthorization.cend(); ++it)
+        counts.insert(QString::fromUtf8(it.key()), it.value());
+    QJsonObject stats{{QStringLiteral("requests"), m_statsRequests},
+                      {QStringLiteral("by_authorization"), counts}};
+    if (withLog) {
+        QJsonArray log;
+        for (int id : m_order) {
+            const auto it = m_records.constFind(id);
+            if (it == m_records.cend() || it->request.path.startsWith("/mock/"))
+                continue;
+            log.append(QJsonObject{{QStringLiteral("id"), id},
+                                   {QStringLiteral("received_at_ms"), it->request.receivedAtMs},
+                                   {QStringLiteral("authorization"),
+                                    QString::fromUtf8(it->request.header("authorization"))},
+                                   {QStringLiteral("status"), it->status}});
+        }
+        stats.insert(QStringLiteral("log"), log);
+    }
+    return QJsonDocument(stats).toJson(QJsonDocument::Compact);
 }
 
 template<typename F> void MockUpstream::updateRecord(int id, F change)
@@ -708,11 +735,18 @@ void MockUpstream::dispatch(Connection *connection, Request request)
     {
         QMutexLocker lock(&m_mutex);
         request.id = m_nextId++;
+        request.receivedAtMs = QDateTime::currentMSecsSinceEpoch();
         exchange->id = request.id;
         Record record;
         record.request = request;
         m_records.insert(request.id, record);
         m_order.append(request.id);
+        if (!request.path.startsWith("/mock/")) { // Counted as they come: /mock/stats is O(1).
+            ++m_statsRequests;
+            if (const QByteArray authorization = request.header("authorization");
+                !authorization.isEmpty())
+                ++m_byAuthorization[authorization];
+        }
         ++m_active;
         m_maxActive = qMax(m_maxActive, m_active);
     }
@@ -753,6 +787,11 @@ void MockUpstream::respond(const std::shared_ptr<Exchange> &exchange)
         requiredKey = m_requiredApiKey;
     }
     QByteArray path = request.path.split('?').first();
+    if (request.method == "GET" && path == "/mock/stats") {
+        sendComplete(exchange, 200, "application/json",
+                     statsJson(request.path.contains("requests=1")));
+        return;
+    }
     if (MockWire::isBaiduIamPath(path)) {
         MockWire::Reply reply = MockWire::baiduIamReply(request);
         sendReply(exchange, reply);

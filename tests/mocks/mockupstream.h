@@ -244,6 +244,13 @@ struct Doc2xTasks;
 /// /v1/accounts (balance kStepFunBalance) and Novita GET /openapi/v1/billing/balance/detail
 /// (availableBalance "1000000" in 1/10000 USD: kNovitaBalance).
 ///
+/// Its own statistics, for scripts driving the standalone server (tests/bench/soak-routing.sh):
+/// GET /mock/stats answers `{"requests":N,"by_authorization":{"Bearer sk-…":n,…}}` over the
+/// recorded requests (since start or clearRecords()) other than /mock/ ones, counted by their
+/// exact Authorization header (requests without one are in N only); with `?requests=1` it adds
+/// `"log":[{"id","received_at_ms","authorization","status"},…]` in arrival order (status 0
+/// while nothing was answered).
+///
 /// Runs on its own thread, so tests may block their own thread. Every request is recorded with
 /// what was answered; the observers are thread-safe, the signals come from the mock's thread.
 class MockUpstream : public QObject
@@ -262,7 +269,8 @@ public:
 
     struct Request
     {
-        int id = 0; ///< 1-based, in arrival order.
+        int id = 0;              ///< 1-based, in arrival order.
+        qint64 receivedAtMs = 0; ///< Wall clock (ms since the epoch) when it was dispatched.
         QByteArray method;
         QByteArray path;
         QList<QPair<QByteArray, QByteArray>> headers;
@@ -544,6 +552,8 @@ private:
     void pump(const std::shared_ptr<Exchange> &exchange);
     void finishExchange(const std::shared_ptr<Exchange> &exchange);
     void releaseHeld();
+    /// The body of GET /mock/stats (see the class comment).
+    QByteArray statsJson(bool withLog) const;
     QByteArray head(const std::shared_ptr<Exchange> &exchange, int status,
                     const QByteArray &contentType, qint64 contentLength) const;
 
@@ -568,6 +578,8 @@ private:
     std::unique_ptr<MockWire::Doc2xTasks> m_doc2x;
     QHash<int, Record> m_records;
     QList<int> m_order;
+    int m_statsRequests = 0;                  ///< Recorded requests other than /mock/ ones.
+    QHash<QByteArray, int> m_byAuthorization; ///< Their counts by Authorization header.
     int m_nextId = 1;
     int m_active = 0;
     int m_maxActive = 0;
