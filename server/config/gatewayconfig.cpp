@@ -280,6 +280,8 @@ ConfigLoader::Result ConfigLoader::load(const QStringList &arguments,
             *target = parsed;
     };
     const auto boolean = [&](const char *key, bool *target) {
+        if (text(key).isEmpty())
+            return; // Unset: the default stays.
         bool ok = true;
         const bool parsed = parseBool(text(key), &ok);
         if (!ok)

@@ -57,8 +57,11 @@ void ChannelHealth::record(const Channel &channel, const QString &model, int sta
                             .arg(rate, 0, 'f', 2)
                             .arg(banRate, 0, 'f', 2);
         }
-        if (!banReason.isEmpty() && !banLocked(channel.id, model, banReason, nowMs))
-            banReason.clear();
+        const auto existing = m_bans.constFind(key);
+        if (existing != m_bans.constEnd() && existing->untilMs > nowMs)
+            return; // Banned already: no second ban, and no warning either.
+        if (!banReason.isEmpty())
+            banLocked(channel.id, model, banReason, nowMs);
         const double warnRate =
             channel.warnErrorRate > 0 ? channel.warnErrorRate : m_settings.warnRate;
         const auto warned = m_warnedAt.constFind(key);

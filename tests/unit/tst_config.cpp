@@ -60,6 +60,30 @@ private Q_SLOTS:
         QVERIFY(c.adminKey.isEmpty());
         QVERIFY(!c.disableModelConfig);
         QVERIFY(!result.showHelp);
+        // Routing defaults (a true default must survive an unset variable).
+        QCOMPARE(c.retryTimes, 2);
+        QVERIFY(c.autoBan);
+        QCOMPARE(c.autoBanRate, 0.75);
+        QCOMPARE(c.warnErrorRate, 0.5);
+        QCOMPARE(c.autoBanDurationSec, 300);
+        QCOMPARE(c.retestIntervalSec, 30);
+        QCOMPARE(c.streamIdleTimeoutSec, 120);
+    }
+
+    void routingSettings()
+    {
+        const auto result =
+            load({}, {{QStringLiteral("ENABLE_MODEL_ERROR_AUTO_BAN"), QStringLiteral("false")},
+                      {QStringLiteral("MODEL_ERROR_AUTO_BAN_RATE"), QStringLiteral("0.3")},
+                      {QStringLiteral("RETRY_TIMES"), QStringLiteral("0")}});
+        QVERIFY2(result.errors.isEmpty(), qPrintable(result.errors.join('\n')));
+        QVERIFY(!result.config.autoBan);
+        QCOMPARE(result.config.autoBanRate, 0.3);
+        QCOMPARE(result.config.retryTimes, 0);
+        const auto bad =
+            load({}, {{QStringLiteral("MODEL_ERROR_AUTO_BAN_RATE"), QStringLiteral("1.5")},
+                      {QStringLiteral("RETRY_TIMES"), QStringLiteral("11")}});
+        QCOMPARE(bad.errors.size(), 2);
     }
 
     void environmentOverridesEnvFileAndFlagsOverrideEnvironment()
