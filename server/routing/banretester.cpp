@@ -28,6 +28,7 @@ void BanRetester::start(int intervalMs)
 
 void BanRetester::retestBanned(std::function<void()> done)
 {
+    m_state->health.prune(m_state->nowMs());
     const std::shared_ptr<const ConfigSnapshot> snapshot = m_snapshots->current();
     // Calls done once the last test of this pass has reported (the pass itself holds one).
     auto pending = std::make_shared<int>(1);

@@ -200,6 +200,17 @@ void ChannelHealth::clear(qint64 channelId, const QString &model)
     m_warnedAt.removeIf([&](const auto &entry) { return matches(entry.key()); });
 }
 
+void ChannelHealth::prune(qint64 nowMs)
+{
+    m_monitor.prune(nowMs);
+    QMutexLocker lock(&m_mutex);
+    m_bans.removeIf([nowMs](const auto &entry) { return entry.value().untilMs <= nowMs; });
+    m_coolUntil.removeIf([nowMs](const auto &entry) { return entry.value() <= nowMs; });
+    const qint64 throttle = m_settings.warnThrottleMs;
+    m_warnedAt.removeIf(
+        [nowMs, throttle](const auto &entry) { return nowMs - entry.value() >= throttle; });
+}
+
 QHash<qint64, QHash<QString, double>> ChannelHealth::rates(qint64 nowMs) const
 {
     QHash<qint64, QHash<QString, double>> result;

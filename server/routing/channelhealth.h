@@ -66,6 +66,9 @@ public:
     /// Forgets rates, bans and cool-downs: of everything (\a channelId < 0), of one channel
     /// (\a model empty) or of one pair. Lifting a ban this way publishes no event.
     void clear(qint64 channelId = -1, const QString &model = QString());
+    /// Drops what no longer matters at \a nowMs: idle error windows, ended bans and
+    /// cool-downs, warnings older than the throttle (called by the periodic re-test pass).
+    void prune(qint64 nowMs);
 
     /// Error rates of every pair with traffic in the window ("<channel id>" → model → rate).
     QHash<qint64, QHash<QString, double>> rates(qint64 nowMs) const;

@@ -81,3 +81,11 @@ void ErrorMonitor::clear(qint64 channelId, const QString &model)
         m_windows.removeIf([&prefix](const auto &entry) { return entry.key().startsWith(prefix); });
     }
 }
+
+void ErrorMonitor::prune(qint64 nowMs)
+{
+    const qint64 index = nowMs / kSliceMs;
+    QMutexLocker lock(&m_mutex);
+    m_windows.removeIf(
+        [index](const auto &entry) { return totals(entry.value(), index).first == 0; });
+}

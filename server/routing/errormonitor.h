@@ -28,6 +28,9 @@ public:
     double errorRate(qint64 channelId, const QString &model, qint64 nowMs) const;
     /// Forgets every pair (\a channelId < 0), one channel's pairs (\a model empty) or one pair.
     void clear(qint64 channelId = -1, const QString &model = QString());
+    /// Forgets pairs without requests in the window at \a nowMs (memory stays bounded by the
+    /// pairs with recent traffic).
+    void prune(qint64 nowMs);
 
     struct PairRate
     {

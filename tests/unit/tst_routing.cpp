@@ -35,6 +35,7 @@ private Q_SLOTS:
     void warningsAreThrottled();
     void banExpiresAndRenewsAndLifts();
     void clearForgetsRatesAndBans();
+    void pruneDropsWhatEnded();
 };
 
 void TstRouting::errorRateNeedsTenRequests()
@@ -328,6 +329,29 @@ void TstRouting::clearForgetsRatesAndBans()
     health.clear();
     QVERIFY(health.bans(now).isEmpty());
     QVERIFY(health.rates(now).isEmpty());
+}
+
+void TstRouting::pruneDropsWhatEnded()
+{
+    ChannelHealth health(nullptr);
+    AutoBanSettings settings;
+    settings.banMs = 60'000;
+    settings.warnRate = 0.1;
+    health.configure(settings);
+    const qint64 now = 40'000'000;
+    for (int i = 0; i < 10; ++i) // Banned (rate 1.0) and warned about nothing (banned first).
+        health.record(channelWith(1), QStringLiteral("m"), 500, now);
+    health.coolDown(2, QStringLiteral("m"), now + 1000);
+    health.prune(now);
+    QCOMPARE(health.bans(now).size(), 1);
+    QCOMPARE(health.monitor().rates(now).size(), 1);
+    QVERIFY(health.isBlocked(2, QStringLiteral("m"), now));
+    // Past the window (120 s), the ban (≤ 66 s) and the cool-down: nothing is left.
+    const qint64 later = now + ErrorMonitor::kSlices * ErrorMonitor::kSliceMs + 1;
+    health.prune(later);
+    QVERIFY(health.bans(now).isEmpty()); // Gone, not merely expired.
+    QVERIFY(health.monitor().rates(now).isEmpty());
+    QVERIFY(!health.isBlocked(2, QStringLiteral("m"), now));
 }
 
 QTEST_GUILESS_MAIN(TstRouting)
