@@ -132,8 +132,12 @@ bool RelayController::authenticate(const HttpRequest &request, HttpExchange *exc
         return false;
     }
     caller->snapshot = m_snapshots->current();
-    caller->token =
-        caller->snapshot->tokenByKey(Token::normalizeKey(QString::fromUtf8(credential)));
+    const QString presented = Token::normalizeKey(QString::fromUtf8(credential));
+    if (!m_config.adminKey.isEmpty() && presented == Token::normalizeKey(m_config.adminKey)) {
+        makeAdminCaller(caller);
+        return true;
+    }
+    caller->token = caller->snapshot->tokenByKey(presented);
     if (!caller->token) {
         replyError(exchange, protocol, 401, QStringLiteral("invalid API key"),
                    QStringLiteral("invalid_request_error"), QStringLiteral("invalid_api_key"));
@@ -163,6 +167,28 @@ bool RelayController::authenticate(const HttpRequest &request, HttpExchange *exc
         }
     }
     return true;
+}
+
+void RelayController::makeAdminCaller(Caller *caller)
+{
+    auto group = std::make_shared<Group>();
+    group->id = QStringLiteral("internal");
+    group->status = Group::Internal;
+    QStringList sets;
+    for (const Channel &channel : std::as_const(caller->snapshot->channels)) {
+        for (const QString &set : channel.effectiveSets()) {
+            if (!sets.contains(set))
+                sets.append(set);
+        }
+    }
+    group->availableSets = sets;
+    auto token = std::make_shared<Token>();
+    token->name = QStringLiteral("admin");
+    token->groupId = group->id;
+    caller->adminGroup = group;
+    caller->adminToken = token;
+    caller->group = group.get();
+    caller->token = token.get();
 }
 
 void RelayController::handleModels(HttpRequest &request, HttpExchange *exchange)

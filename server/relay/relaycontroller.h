@@ -74,7 +74,12 @@ private:
         std::shared_ptr<const ConfigSnapshot> snapshot;
         const Token *token = nullptr;
         const Group *group = nullptr;
+        /// The admin key's pseudo token and group (token and group point into them).
+        std::shared_ptr<const Token> adminToken;
+        std::shared_ptr<const Group> adminGroup;
     };
+    /// The caller presenting ADMIN_KEY, as aiproxy: an internal group that sees every set.
+    static void makeAdminCaller(Caller *caller);
     /// Authenticates the request; on failure answers it and returns false.
     /// \a allowQueryKey: Gemini clients may send the key as ?key=.
     bool authenticate(const HttpRequest &request, HttpExchange *exchange,

@@ -379,6 +379,14 @@ void TstRetries::pinHeaderIsForInternalGroupsOnly()
     QCOMPARE(response.status, 500);
     QCOMPARE(keysSince(first), (QList<QByteArray>{"Bearer sk-channel-1", "Bearer sk-channel-1",
                                                   "Bearer sk-channel-1"}));
+    // The admin key is an internal caller too (as aiproxy), seeing every set.
+    first = nextMockId();
+    response = RawHttpClient::postJson(m_fixture.port(), "/v1/chat/completions",
+                                       chatBody(QStringLiteral("m-pin")),
+                                       pinned(m_fixture.core()->config().adminKey, "2"));
+    QCOMPARE(response.status, 200);
+    QCOMPARE(keysSince(first), QList<QByteArray>{"Bearer sk-channel-2"});
+    QCOMPARE(m_fixture.logRow(response).value("group_id").toString(), QStringLiteral("internal"));
     // A channel that does not exist.
     response =
         RawHttpClient::postJson(m_fixture.port(), "/v1/chat/completions",
