@@ -731,8 +731,11 @@ void RelayController::handleRelay(HttpRequest &request, HttpExchange *exchange, 
         mode == RelayMode::Embeddings &&
         body.value(QStringLiteral("encoding_format")).toString() == QLatin1String("base64");
     context.state = m_state;
-    context.thinkSplit = caller.snapshot->modelConfigs.value(model)
-                             .extra.value(QStringLiteral("plugin"))
+    static const ModelConfig kNoConfig;
+    const auto configIt = caller.snapshot->modelConfigs.constFind(model);
+    const ModelConfig &modelConfig =
+        configIt == caller.snapshot->modelConfigs.constEnd() ? kNoConfig : *configIt;
+    context.thinkSplit = modelConfig.extra.value(QStringLiteral("plugin"))
                              .toObject()
                              .value(QStringLiteral("think-split"))
                              .toObject()
@@ -749,7 +752,6 @@ void RelayController::handleRelay(HttpRequest &request, HttpExchange *exchange, 
             attempts->rewrite = true;
         }
     }
-    const ModelConfig modelConfig = caller.snapshot->modelConfigs.value(model);
     const RelayTimeouts timeouts = RelayTimeouts::forRequest(
         mode, context.stream, context.estimatedPromptTokens,
         modelConfig.extra.value(QStringLiteral("timeout_config")).toObject(),

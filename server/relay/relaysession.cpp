@@ -16,7 +16,7 @@
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QTimer>
+#include <QTimerEvent>
 
 #include <atomic>
 #include <climits>
@@ -69,15 +69,12 @@ RelaySession::RelaySession(RelayContext context, HttpExchange *exchange, Upstrea
             m_call->resume();
         m_lastActivityMs = QDateTime::currentMSecsSinceEpoch();
         if (m_gotData && m_context.idleTimeoutMs > 0 && !m_done)
-            m_deadline->start(int(m_context.idleTimeoutMs));
+            armDeadline(int(m_context.idleTimeoutMs));
     });
     if (exchange->isClientGone()) // Gone while the attempt was prepared: end it at once.
         QMetaObject::invokeMethod(this, &RelaySession::onClientGone, Qt::QueuedConnection);
-    m_deadline = new QTimer(this);
-    m_deadline->setSingleShot(true);
-    connect(m_deadline, &QTimer::timeout, this, &RelaySession::onTimeout);
     if (m_context.firstByteTimeoutMs > 0)
-        m_deadline->start(int(qMin<qint64>(m_context.firstByteTimeoutMs, INT_MAX)));
+        armDeadline(m_context.firstByteTimeoutMs);
 }
 
 void RelaySession::onTimeout()
@@ -88,7 +85,7 @@ void RelaySession::onTimeout()
         // The idle clock is re-armed lazily: chunks only note the time they came.
         const qint64 idleFor = QDateTime::currentMSecsSinceEpoch() - m_lastActivityMs;
         if (idleFor < m_context.idleTimeoutMs) {
-            m_deadline->start(int(m_context.idleTimeoutMs - idleFor));
+            armDeadline(int(m_context.idleTimeoutMs - idleFor));
             return;
         }
     }
@@ -100,11 +97,32 @@ void RelaySession::onTimeout()
     onFinished(28, error); // CURLE_OPERATION_TIMEDOUT.
 }
 
+void RelaySession::armDeadline(qint64 ms)
+{
+    disarmDeadline();
+    m_deadlineTimer = startTimer(int(qBound(qint64(1), ms, qint64(INT_MAX))));
+}
+
+void RelaySession::disarmDeadline()
+{
+    if (m_deadlineTimer != 0)
+        killTimer(m_deadlineTimer);
+    m_deadlineTimer = 0;
+}
+
+void RelaySession::timerEvent(QTimerEvent *event)
+{
+    if (event->timerId() != m_deadlineTimer)
+        return QObject::timerEvent(event);
+    disarmDeadline(); // One shot.
+    onTimeout();
+}
+
 void RelaySession::pauseUpstream()
 {
     m_call->pause();
     m_paused = true;
-    m_deadline->stop(); // A slow client is not an idle upstream.
+    disarmDeadline(); // A slow client is not an idle upstream.
 }
 
 RelaySession::~RelaySession()
@@ -175,9 +193,9 @@ void RelaySession::onData(const QByteArray &data)
         if (!m_gotData) { // The first byte: from now on the idle limit applies.
             m_gotData = true;
             if (m_context.idleTimeoutMs > 0)
-                m_deadline->start(int(m_context.idleTimeoutMs));
+                armDeadline(int(m_context.idleTimeoutMs));
             else
-                m_deadline->stop();
+                disarmDeadline();
         }
     }
     if (m_binaryStream) {

@@ -14,7 +14,6 @@ class HttpExchange;
 class LogWriter;
 class StreamDecoder;
 class ThinkSplitChunks;
-class QTimer;
 class UpstreamCall;
 
 /// Proxies one request to its upstream and the answer back, then writes its log row.
@@ -42,6 +41,10 @@ private:
     void onClientGone();
     /// The attempt took too long (see RelayContext's timeouts): a timeout failure (504).
     void onTimeout();
+    /// (Re)starts the one-shot deadline; its expiry calls onTimeout().
+    void armDeadline(qint64 ms);
+    void disarmDeadline();
+    void timerEvent(QTimerEvent *event) override;
     /// Pauses the upstream while the client's socket is full (the idle clock stops too).
     void pauseUpstream();
     void forwardEvents(const QList<SseParser::Event> &events);
@@ -77,11 +80,11 @@ private:
     bool m_streamStarted = false; ///< The client's stream has begun (no retry after that).
     bool m_retried = false;       ///< This attempt failed and another one follows.
     qint64 m_startedAtMs;
-    bool m_gotData = false;       ///< A stream's first body bytes arrived.
-    bool m_paused = false;        ///< The upstream is paused for a slow client.
-    qint64 m_lastActivityMs = 0;  ///< When the stream's last bytes came (idle limit).
-    QTimer *m_deadline = nullptr; ///< First-byte, whole-answer or idle deadline.
-    QByteArray m_body;            ///< Non-streamed response or error body (bounded).
+    bool m_gotData = false;      ///< A stream's first body bytes arrived.
+    bool m_paused = false;       ///< The upstream is paused for a slow client.
+    qint64 m_lastActivityMs = 0; ///< When the stream's last bytes came (idle limit).
+    int m_deadlineTimer = 0;     ///< First-byte, whole-answer or idle deadline (timer id).
+    QByteArray m_body;           ///< Non-streamed response or error body (bounded).
     Usage m_usage;
     bool m_usageFromUpstream = false;
     qint64 m_deliveredTextChars = 0;
