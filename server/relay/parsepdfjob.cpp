@@ -70,9 +70,7 @@ int ParsePdfJob::liveCount()
 
 UpstreamRequest ParsePdfJob::prepared(UpstreamRequest request) const
 {
-    request.connectTimeoutMs = m_options.connectTimeoutMs;
-    request.proxy = m_context.channel.proxyUrl.toUtf8();
-    request.skipTlsVerify = m_context.channel.skipTlsVerify;
+    request.useChannelTransport(m_context.channel, m_options.connectTimeoutMs);
     return request;
 }
 

@@ -71,11 +71,11 @@ struct RelayContext
     /// Where stored Responses objects are pinned to their channel and the outcome of the
     /// upstream call is recorded (null: nowhere).
     RelayState *state = nullptr;
-    /// Offered a failed attempt before anything reached the client: HTTP \a status (0 for a
-    /// transport failure), the error, the Retry-After it asked for (ms, -1 none). True when the
-    /// relay tries again (the session then answers nothing and logs a retry row). Empty: no
-    /// retries.
-    std::function<bool(int status, const QString &message, qint64 retryAfterMs)> retry;
+    /// Offered a failed attempt before anything reached the client: the channel's HTTP \a status
+    /// (502/504 for transport failures and timeouts), the Retry-After it asked for (ms, -1
+    /// none). True when the relay tries again (the session then answers nothing and logs a retry
+    /// row). Empty: no retries.
+    std::function<bool(int status, qint64 retryAfterMs)> retry;
     /// Attempts before this one (the log row's retry_times).
     int retryTimes = 0;
     /// When this attempt started (Unix ms; a retry row's latency is this attempt's own).

@@ -14,6 +14,7 @@
 #include "parsepdfjob.h"
 #include "protocol/openaianthropic.h"
 #include "providers/anthropiceventdecoder.h"
+#include "providers/credentialfetch.h"
 #include "providers/providerregistry.h"
 #include "providers/responsesusagedecoder.h"
 #include "relaysession.h"
@@ -34,6 +35,13 @@
 #include <QUrl>
 
 #include <algorithm>
+
+namespace {
+
+/// Longest a relay request waits for its channel's credential (a token endpoint that hangs).
+constexpr int kCredentialTimeoutMs = 30'000;
+
+} // namespace
 
 RelayController::RelayController(const GatewayConfig &config, SnapshotStore *snapshots,
                                  LogWriter *logs, CurlMulti *curl, RelayState *state,
@@ -385,9 +393,7 @@ void RelayController::handleStoredResponse(HttpRequest &request, HttpExchange *e
     if (!query.isEmpty())
         upstream.url += (upstream.url.contains('?') ? '&' + query.mid(1) : query);
     upstream.method = request.method;
-    upstream.connectTimeoutMs = m_config.upstreamConnectTimeoutSec * 1000;
-    upstream.proxy = channel->proxyUrl.toUtf8();
-    upstream.skipTlsVerify = channel->skipTlsVerify;
+    upstream.useChannelTransport(*channel, m_config.upstreamConnectTimeoutSec * 1000);
     if (request.method == "DELETE")
         m_objects->forget(id);
     UpstreamCall *call = m_curl->start(std::move(upstream));
@@ -837,18 +843,16 @@ void RelayController::dispatch(const std::shared_ptr<Attempts> &attempts, const 
     context.attemptAtMs = QDateTime::currentMSecsSinceEpoch();
     QPointer<HttpExchange> client(exchange);
     const qint64 channelId = channel->id;
-    context.retry = [this, attempts, client, channelId](int status, const QString &message,
-                                                        qint64 retryAfterMs) {
-        return retry(attempts, client, channelId, status, message, retryAfterMs);
+    context.retry = [this, attempts, client, channelId](int status, qint64 retryAfterMs) {
+        return retry(attempts, client, channelId, status, retryAfterMs);
     };
     startUpstream(std::move(context), exchange, std::move(outbound), false);
 }
 
 bool RelayController::retry(const std::shared_ptr<Attempts> &attempts,
                             const QPointer<HttpExchange> &client, qint64 channelId, int status,
-                            const QString &message, qint64 retryAfterMs)
+                            qint64 retryAfterMs)
 {
-    Q_UNUSED(message);
     const RetryPolicy::Verdict verdict = RetryPolicy::classify(status);
     if (verdict == RetryPolicy::Verdict::Final || !client || client->isClientGone())
         return false;
@@ -947,9 +951,6 @@ void RelayController::startUpstream(RelayContext context, HttpExchange *exchange
             return;
         }
         if (credential) {
-            credential->connectTimeoutMs = m_config.upstreamConnectTimeoutSec * 1000;
-            credential->proxy = channel.proxyUrl.toUtf8();
-            credential->skipTlsVerify = channel.skipTlsVerify;
             // Requests needing the same credential wait for one fetch (a burst of first
             // requests would otherwise each fetch a token).
             const QByteArray key = QByteArray::number(channel.id) + ' ' + credential->url;
@@ -980,15 +981,14 @@ void RelayController::startUpstream(RelayContext context, HttpExchange *exchange
                 });
             if (waiters.size() > 1)
                 return;
-            m_curl->fetch(std::move(*credential), [this, key, adaptor,
-                                                   channel](int status, const QByteArray &body,
-                                                            const QString &error) {
-                const QString problem =
-                    status == 0 ? error : adaptor->acceptCredential(channel, status, body);
-                const QList<CredentialWaiter> waiting = m_credentialWaiters.take(key);
-                for (const CredentialWaiter &resume : waiting)
-                    resume(status, problem);
-            });
+            fetchCredential(m_curl, adaptor, channel, std::move(*credential),
+                            m_config.upstreamConnectTimeoutSec * 1000, kCredentialTimeoutMs,
+                            [this, key](int status, const QString &problem) {
+                                const QList<CredentialWaiter> waiting =
+                                    m_credentialWaiters.take(key);
+                                for (const CredentialWaiter &resume : waiting)
+                                    resume(status, problem);
+                            });
             return;
         }
     }
@@ -1006,9 +1006,7 @@ void RelayController::startUpstream(RelayContext context, HttpExchange *exchange
                 header = "Content-Type: " + outbound.contentType;
         }
     }
-    upstream.connectTimeoutMs = m_config.upstreamConnectTimeoutSec * 1000;
-    upstream.proxy = channel.proxyUrl.toUtf8();
-    upstream.skipTlsVerify = channel.skipTlsVerify;
+    upstream.useChannelTransport(channel, m_config.upstreamConnectTimeoutSec * 1000);
 
     UpstreamCall *call = m_curl->start(std::move(upstream));
     if (!call) {
@@ -1028,7 +1026,7 @@ void RelayController::failBeforeUpstream(const RelayContext &context, HttpExchan
     // The channel could not be used at all: a failure of the channel like any other.
     if (context.channel.id != 0)
         m_state->health.record(context.channel, context.model, channelStatus, m_state->nowMs());
-    if (context.retry && context.retry(channelStatus, message, -1)) {
+    if (context.retry && context.retry(channelStatus, -1)) {
         LogRecord record = context.logRecord(status, message);
         record.retryAttempt = true;
         record.latencyMs = record.createdAt - context.attemptAtMs;

@@ -128,7 +128,7 @@ private:
     /// Decides whether a failed attempt (see RelayContext::retry) is tried again and schedules
     /// the next attempt (on another channel when one is left, else after a backoff).
     bool retry(const std::shared_ptr<Attempts> &attempts, const QPointer<HttpExchange> &client,
-               qint64 channelId, int status, const QString &message, qint64 retryAfterMs);
+               qint64 channelId, int status, qint64 retryAfterMs);
     void handleRelay(HttpRequest &request, HttpExchange *exchange, RelayMode mode,
                      const char *upstreamPath, const Inbound &inbound);
     void handleOpenAIRelay(HttpRequest &request, HttpExchange *exchange, RelayMode mode,

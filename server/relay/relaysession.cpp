@@ -177,7 +177,7 @@ bool RelaySession::handOver(int status, const QString &message)
     const qint64 retryAfterMs =
         RetryPolicy::retryAfterMs(m_call ? m_call->responseHeader("retry-after") : QByteArray(),
                                   QDateTime::currentMSecsSinceEpoch());
-    if (!m_context.retry(status, message, retryAfterMs))
+    if (!m_context.retry(status, retryAfterMs))
         return false;
     m_retried = true;
     complete(status, message);

@@ -34,9 +34,7 @@ void ChannelBalancer::fetch(const Channel &channel, Done done)
         done({false, 0, QStringLiteral("channel type %1 has no balance API").arg(channel.type)});
         return;
     }
-    request->connectTimeoutMs = m_config.upstreamConnectTimeoutSec * 1000;
-    request->proxy = channel.proxyUrl.toUtf8();
-    request->skipTlsVerify = channel.skipTlsVerify;
+    request->useChannelTransport(channel, m_config.upstreamConnectTimeoutSec * 1000);
     timedFetch(m_curl, std::move(*request), m_config.channelTestTimeoutSec * 1000,
                [channel, done = std::move(done)](int status, const QByteArray &body,
                                                  const QString &error) {

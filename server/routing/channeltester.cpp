@@ -1,5 +1,7 @@
 #include "channeltester.h"
 
+#include "providers/credentialfetch.h"
+
 #include "asyncbatch.h"
 #include "config/gatewayconfig.h"
 #include "gateway/configsnapshot.h"
@@ -218,14 +220,10 @@ void ChannelTester::fetchCredential(const std::shared_ptr<Run> &run)
         send(run);
         return;
     }
-    credential->connectTimeoutMs = m_config.upstreamConnectTimeoutSec * 1000;
-    credential->proxy = run->channel.proxyUrl.toUtf8();
-    credential->skipTlsVerify = run->channel.skipTlsVerify;
-    timedFetch(
-        m_curl, std::move(*credential), m_config.channelTestTimeoutSec * 1000,
-        [this, run](int status, const QByteArray &body, const QString &error) {
-            const QString problem =
-                status == 0 ? error : run->adaptor->acceptCredential(run->channel, status, body);
+    ::fetchCredential(
+        m_curl, run->adaptor, run->channel, std::move(*credential),
+        m_config.upstreamConnectTimeoutSec * 1000, m_config.channelTestTimeoutSec * 1000,
+        [this, run](int, const QString &problem) {
             if (!problem.isEmpty()) {
                 finish(
                     run, 0, {},
@@ -233,8 +231,7 @@ void ChannelTester::fetchCredential(const std::shared_ptr<Run> &run)
                 return;
             }
             send(run);
-        },
-        kMaxAnswerBytes);
+        });
 }
 
 void ChannelTester::send(const std::shared_ptr<Run> &run)
@@ -247,9 +244,7 @@ void ChannelTester::send(const std::shared_ptr<Run> &run)
         finish(run, 0, {}, QStringLiteral("the channel has no upstream address"));
         return;
     }
-    upstream.connectTimeoutMs = m_config.upstreamConnectTimeoutSec * 1000;
-    upstream.proxy = run->channel.proxyUrl.toUtf8();
-    upstream.skipTlsVerify = run->channel.skipTlsVerify;
+    upstream.useChannelTransport(run->channel, m_config.upstreamConnectTimeoutSec * 1000);
     timedFetch(
         m_curl, std::move(upstream), m_config.channelTestTimeoutSec * 1000,
         [this, run](int status, const QByteArray &body, const QString &error) {

@@ -1,8 +1,16 @@
 #include "upstreamcall.h"
 
 #include "curlmulti.h"
+#include "model/channel.h"
 
 #include <curl/curl.h>
+
+void UpstreamRequest::useChannelTransport(const Channel &channel, int connectTimeoutMs)
+{
+    this->connectTimeoutMs = connectTimeoutMs;
+    proxy = channel.proxyUrl.toUtf8();
+    skipTlsVerify = channel.skipTlsVerify;
+}
 
 UpstreamCall::UpstreamCall(CurlMulti *multi, UpstreamRequest request)
     : m_multi(multi)

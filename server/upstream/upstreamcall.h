@@ -8,6 +8,7 @@
 typedef void CURL;
 struct curl_slist;
 class CurlMulti;
+struct Channel;
 
 /// What to send upstream.
 struct UpstreamRequest
@@ -19,6 +20,10 @@ struct UpstreamRequest
     int connectTimeoutMs = 10000;
     QByteArray proxy; ///< curl proxy URL (http://, socks5://), empty for none.
     bool skipTlsVerify = false;
+
+    /// Sends it the way \a channel reaches its provider (proxy_url, skip_tls_verify), with
+    /// \a connectTimeoutMs to connect.
+    void useChannelTransport(const Channel &channel, int connectTimeoutMs);
 };
 
 /// One HTTP transfer driven by a CurlMulti on the calling thread's event loop.
